@@ -1,0 +1,32 @@
+package dev.originality.shapes;
+
+import java.awt.BasicStroke;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+
+/** Paints a scene with antialiased Java2D on a white background. */
+public final class Renderer {
+    private Renderer() {}
+
+    public static BufferedImage render(Scene scene, int size) {
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = img.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, size, size);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
+            g.setStroke(new BasicStroke(Geometry.strokeWidth(size), BasicStroke.CAP_ROUND, BasicStroke.JOIN_MITER));
+            for (PlacedElement p : scene.elements()) {
+                Element e = p.element();
+                g.setColor(new java.awt.Color(e.colour().rgb));
+                java.awt.Shape s = Geometry.outline(e.shape(), p.cx(), p.cy(), p.radius());
+                if (e.texture() == Texture.FULL) g.fill(s); else g.draw(s);
+            }
+        } finally {
+            g.dispose();
+        }
+        return img;
+    }
+}
