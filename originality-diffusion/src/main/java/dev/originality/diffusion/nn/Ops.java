@@ -1,0 +1,115 @@
+package dev.originality.diffusion.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The layer functions every model is written with: plain functions of (input, weights).
+ * Rules that keep autograd sound on DJL: the input is always the first operand (results belong
+ * to the first operand's manager, so a step's manager owns every intermediate), and no op takes
+ * a Java scalar — DJL builds such scalars over buffers it may free while the graph still needs
+ * them — so constants come from {@link #constant}, created once and kept alive.
+ */
+public final class Ops {
+    private static final NDManager CONSTANTS = NDManager.newBaseManager();
+    private static final Map<String, NDArray> CACHE = new ConcurrentHashMap<>();
+
+    private Ops() {}
+
+    /** A 0-d constant of x's dtype and device, created once per (value, dtype, device). */
+    public static NDArray constant(NDArray like, double value) {
+        String key = value + "/" + like.getDataType() + "/" + like.getDevice();
+        return CACHE.computeIfAbsent(key, k -> {
+            NDArray c = CONSTANTS.create((float) value).toDevice(like.getDevice(), false);
+            return c.getDataType() == like.getDataType() ? c : c.toType(like.getDataType(), false);
+        });
+    }
+
+    /** x: [..., in] · w: [out, in] + b: [out] → [..., out]. */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return Linear.linear(x, w, b).singletonOrThrow();
+    }
+
+    /** x: [B, Cin, H, W], w: [Cout, Cin, k, k] → [B, Cout, H', W']. */
+    public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int padding) {
+        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
+                .singletonOrThrow();
+    }
+
+    /** LayerNorm over the last dimension. x: [..., C], gamma/beta: [C]. */
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta, double eps) {
+        return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, (float) eps).singletonOrThrow();
+    }
+
+    /**
+     * GroupNorm (DJL has none): normalise over (C/G, H, W) per group, then the per-channel affine.
+     * x: [B, C, H, W] (or [B, C, L]), gamma/beta: [C].
+     */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, double eps) {
+        Shape s = x.getShape();
+        long b = s.get(0), c = s.get(1);
+        NDArray g = x.reshape(b, groups, -1);                                   // [B, G, C/G·H·W]
+        NDArray mean = g.mean(new int[] {2}, true);                             // [B, G, 1]
+        NDArray centred = g.sub(mean);
+        NDArray var = centred.square().mean(new int[] {2}, true);               // biased, as torch
+        NDArray normed = centred.div(var.add(constant(x, eps)).sqrt()).reshape(s);
+        long[] affine = new long[s.dimension()];
+        java.util.Arrays.fill(affine, 1);
+        affine[1] = c;                                                          // [1, C, 1, 1]
+        return normed.mul(gamma.reshape(affine)).add(beta.reshape(affine));
+    }
+
+    /** SiLU / swish: x·σ(x). */
+    public static NDArray silu(NDArray x) {
+        return x.mul(x.getNDArrayInternal().sigmoid());
+    }
+
+    /** CLIP's quick_gelu: x·σ(1.702x). */
+    public static NDArray quickGelu(NDArray x) {
+        return x.mul(x.mul(constant(x, 1.702)).getNDArrayInternal().sigmoid());
+    }
+
+    /** Exact (erf) GELU, as torch.nn.functional.gelu. */
+    public static NDArray gelu(NDArray x) {
+        return x.getNDArrayInternal().gelu();
+    }
+
+    /**
+     * Multi-head scaled dot-product attention (softmax path).
+     * q: [B, N, C], k/v: [B, M, C] → [B, N, C]; mask (optional): additive, broadcastable to [B, h, N, M].
+     */
+    public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
+        long bsz = q.getShape().get(0), n = q.getShape().get(1), c = q.getShape().get(2), m = k.getShape().get(1);
+        long d = c / heads;
+        NDArray qh = q.reshape(bsz, n, heads, d).transpose(0, 2, 1, 3);        // [B, h, N, d]
+        NDArray kh = k.reshape(bsz, m, heads, d).transpose(0, 2, 3, 1);        // [B, h, d, M]
+        NDArray vh = v.reshape(bsz, m, heads, d).transpose(0, 2, 1, 3);        // [B, h, M, d]
+        NDArray scores = qh.mul(constant(q, 1.0 / Math.sqrt(d))).matMul(kh);   // [B, h, N, M]
+        if (mask != null) scores = scores.add(mask);
+        NDArray out = scores.softmax(-1).matMul(vh);                            // [B, h, N, d]
+        return out.transpose(0, 2, 1, 3).reshape(bsz, n, c);
+    }
+
+    /** Nearest-neighbour ×2 upsampling. x: [B, C, H, W] → [B, C, 2H, 2W]. */
+    public static NDArray upsampleNearest2x(NDArray x) {
+        return x.repeat(2, 2).repeat(3, 2);
+    }
+
+    public static boolean isFloat(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 || x.getDataType() == DataType.FLOAT16
+                || x.getDataType() == DataType.BFLOAT16 || x.getDataType() == DataType.FLOAT64;
+    }
+
+    public static NDList list(NDArray... xs) {
+        return new NDList(xs);
+    }
+}
