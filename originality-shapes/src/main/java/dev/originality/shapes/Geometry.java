@@ -23,9 +23,26 @@ public final class Geometry {
         };
     }
 
-    /** Outline stroke width for EMPTY elements, in pixels: 2 px at 64x64, scaling with the image. */
-    public static float strokeWidth(int imageSize) {
-        return Math.max(1.5f, imageSize / 32f);
+    /** Outline width of an EMPTY element of nominal radius r: a fifth of r, at least 1.5 px (1.6 and 1.5 px at 64x64). */
+    public static double outlineWidth(double r) {
+        return Math.max(1.5, 0.2 * r);
+    }
+
+    /**
+     * What gets painted: the whole silhouette for FULL, and for EMPTY the band of the silhouette
+     * within {@link #outlineWidth} of its edge. The band lies inside the silhouette, so an empty
+     * element has exactly the extent and bbox of its full twin (a centred stroke would not, and
+     * its mitres would poke out of a triangle's corners).
+     */
+    public static java.awt.Shape painted(Element e, double cx, double cy, double r) {
+        java.awt.Shape s = outline(e.shape(), cx, cy, r);
+        if (e.texture() == Texture.FULL) return s;
+        java.awt.geom.Area interior = new java.awt.geom.Area(s);
+        interior.subtract(new java.awt.geom.Area(new java.awt.BasicStroke((float) (2 * outlineWidth(r)),
+                java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER).createStrokedShape(s)));
+        java.awt.geom.Area band = new java.awt.geom.Area(s);
+        band.subtract(interior);
+        return band;
     }
 
     public static java.awt.Shape outline(Shape shape, double cx, double cy, double r) {
@@ -36,8 +53,8 @@ public final class Geometry {
             case TRIANGLE -> polygon(cx, cy, 1.15 * r, 3, -Math.PI / 2, 1.0);
             // Flat top and bottom.
             case HEXAGON -> polygon(cx, cy, 1.05 * r, 6, 0, 1.0);
-            // Five points, inner radius 0.45 of the outer.
-            case STAR -> polygon(cx, cy, 1.15 * r, 5, -Math.PI / 2, 0.45);
+            // Five points, inner radius half the outer (a thin star would have no room for an empty interior).
+            case STAR -> polygon(cx, cy, 1.15 * r, 5, -Math.PI / 2, 0.5);
         };
     }
 
@@ -55,12 +72,11 @@ public final class Geometry {
         return p;
     }
 
-    /** The pixel box [x0, y0, x1, y1) covered by an element, stroke and antialiasing included. */
+    /** The pixel box [x0, y0, x1, y1) covered by an element, antialiased edge pixels included. */
     public static int[] bbox(Element e, double cx, double cy, double r, int imageSize) {
         Rectangle2D b = outline(e.shape(), cx, cy, r).getBounds2D();
-        double pad = e.texture() == Texture.EMPTY ? strokeWidth(imageSize) / 2 : 0;
-        int x0 = (int) Math.floor(b.getMinX() - pad), y0 = (int) Math.floor(b.getMinY() - pad);
-        int x1 = (int) Math.ceil(b.getMaxX() + pad), y1 = (int) Math.ceil(b.getMaxY() + pad);
+        int x0 = (int) Math.floor(b.getMinX()), y0 = (int) Math.floor(b.getMinY());
+        int x1 = (int) Math.ceil(b.getMaxX()), y1 = (int) Math.ceil(b.getMaxY());
         return new int[] {clamp(x0, imageSize), clamp(y0, imageSize), clamp(x1, imageSize), clamp(y1, imageSize)};
     }
 

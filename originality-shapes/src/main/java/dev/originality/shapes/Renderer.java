@@ -1,6 +1,5 @@
 package dev.originality.shapes;
 
-import java.awt.BasicStroke;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -17,12 +16,10 @@ public final class Renderer {
             g.fillRect(0, 0, size, size);
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
-            g.setStroke(new BasicStroke(Geometry.strokeWidth(size), BasicStroke.CAP_ROUND, BasicStroke.JOIN_MITER));
             for (PlacedElement p : scene.elements()) {
                 Element e = p.element();
                 g.setColor(new java.awt.Color(e.colour().rgb));
-                java.awt.Shape s = Geometry.outline(e.shape(), p.cx(), p.cy(), p.radius());
-                if (e.texture() == Texture.FULL) g.fill(s); else g.draw(s);
+                g.fill(Geometry.painted(e, p.cx(), p.cy(), p.radius()));
             }
         } finally {
             g.dispose();
