@@ -113,11 +113,15 @@ final class ClipTokenizerFiles {
             }
             maxLength = max.intValue();
         }
-        return new ClipTokenizerConfig(maxLength,
-                token("bos_token", d.bosToken(), tokenizerConfig, specialTokens, dir),
-                token("eos_token", d.eosToken(), tokenizerConfig, specialTokens, dir),
-                token("pad_token", d.padToken(), tokenizerConfig, specialTokens, dir),
-                token("unk_token", d.unkToken(), tokenizerConfig, specialTokens, dir));
+        String bos = token("bos_token", d.bosToken(), tokenizerConfig, specialTokens, dir);
+        String eos = token("eos_token", d.eosToken(), tokenizerConfig, specialTokens, dir);
+        String pad = token("pad_token", d.padToken(), tokenizerConfig, specialTokens, dir);
+        String unk = token("unk_token", d.unkToken(), tokenizerConfig, specialTokens, dir);
+        try {
+            return new ClipTokenizerConfig(maxLength, bos, eos, pad, unk);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("tokenizer folder '" + dir + "': " + e.getMessage(), e);
+        }
     }
 
     private static String token(String key, String fallback, JsonNode tokenizerConfig, JsonNode specialTokens, Path dir) {

@@ -103,6 +103,9 @@ class ClipTokenizerFilesTest {
         Files.writeString(dir.resolve("special_tokens_map.json"), "{\"pad_token\": \"<pad>\"}");
         assertThatThrownBy(() -> ClipTokenizer.load(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pad token '<pad>' is not in the vocabulary (657 tokens)");
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"model_max_length\": 1}");
+        assertThatThrownBy(() -> ClipTokenizer.load(dir)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tokenizer folder '" + dir + "': maxLength must be >= 2 (bos + eos), found 1");
         Files.writeString(dir.resolve("special_tokens_map.json"), "{\"bos_token\": 3}");
         assertThatThrownBy(() -> ClipTokenizer.load(dir)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("special_tokens_map.json").hasMessageContaining("expected bos_token to be a string or an object");
