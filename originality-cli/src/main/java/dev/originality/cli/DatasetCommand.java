@@ -81,7 +81,7 @@ final class DatasetCommand implements Callable<Integer> {
             stats = ImageFolder.write(out, overwrite, count, size, i -> sampler.trainingScene(seed, i), prov, bar::stepBy);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("wrote %d images to %s in %.1f s (%.0f images/s); groups: %s%n", count, out, secs,
+        spec.commandLine().getOut().printf("wrote %d images to %s in %.1f s (%.0f images/s); groups: %s%n", count, out, secs,
                 count / secs, groupSummary(stats, ds));
         return 0;
     }

@@ -16,13 +16,23 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs with the given streams (tests capture them). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof UserError) {
                 cmd.getErr().println("originality " + cmd.getCommandName() + ": " + ex.getMessage());
                 return EXIT_USAGE;
             }
-            throw ex;
+            if (System.getenv("ORIGINALITY_DEBUG") != null) throw ex;
+            cmd.getErr().println("originality " + cmd.getCommandName() + ": failed: " + ex
+                    + " (set ORIGINALITY_DEBUG=1 for the stack trace)");
+            return 1;
         });
         cl.setParameterExceptionHandler((ex, argv) -> {
             CommandLine cmd = ex.getCommandLine();

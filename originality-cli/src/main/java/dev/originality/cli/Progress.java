@@ -10,7 +10,9 @@ final class Progress {
 
     static ProgressBar bar(String task, long total) {
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                .setStyle(ProgressBarStyle.ASCII)
+                // Redrawn often on a terminal; in logs (no console) every few seconds, not every 250 ms.
+                .setUpdateIntervalMillis(System.console() != null ? 250 : 5000)
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                 .continuousUpdate().build();
     }

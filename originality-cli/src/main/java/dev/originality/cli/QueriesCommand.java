@@ -76,7 +76,7 @@ final class QueriesCommand implements Callable<Integer> {
         prov.put("group", pair.group());
         prov.set("spec", SpecJson.toJson(ds));
         ImageFolder.write(out, overwrite, count, size, i -> sampler.queryScene(pair, seed, i), prov, n -> { });
-        System.out.printf("wrote %d '%s' queries (%s + %s) to %s%n", count, pair.group(), pair.a().word(), pair.b().word(), out);
+        spec.commandLine().getOut().printf("wrote %d '%s' queries (%s + %s) to %s%n", count, pair.group(), pair.a().word(), pair.b().word(), out);
         return 0;
     }
 }
