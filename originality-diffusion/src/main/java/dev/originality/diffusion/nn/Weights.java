@@ -1,6 +1,7 @@
 package dev.originality.diffusion.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.Collections;
@@ -20,21 +21,34 @@ public final class Weights {
     private final Set<String> taken;
     private final String prefix;
     private final String source;
+    /** Non-null for a model made from scratch: creates each tensor the first time it is taken. */
+    private final Init init;
 
     public Weights(Map<String, NDArray> tensors, String source) {
-        this(new LinkedHashMap<>(tensors), Collections.synchronizedSet(new TreeSet<>()), "", source);
+        this(new LinkedHashMap<>(tensors), Collections.synchronizedSet(new TreeSet<>()), "", source, null);
     }
 
-    private Weights(Map<String, NDArray> tensors, Set<String> taken, String prefix, String source) {
+    private Weights(Map<String, NDArray> tensors, Set<String> taken, String prefix, String source, Init init) {
         this.tensors = tensors;
         this.taken = taken;
         this.prefix = prefix;
         this.source = source;
+        this.init = init;
+    }
+
+    /**
+     * Weights for a model trained from scratch: building the model creates every tensor it takes,
+     * initialised by {@link Init} from (seed, name) alone, so the result does not depend on the
+     * order in which a model takes its tensors.
+     */
+    public static Weights fresh(NDManager manager, long seed, String source) {
+        return new Weights(new LinkedHashMap<>(), Collections.synchronizedSet(new TreeSet<>()), "", source,
+                new Init(manager, seed));
     }
 
     /** A view whose names are relative to {@code prefix + "."}, e.g. {@code w.at("down_blocks.0")}. */
     public Weights at(String name) {
-        return new Weights(tensors, taken, full(name) + ".", source);
+        return new Weights(tensors, taken, full(name) + ".", source, init);
     }
 
     public Weights at(String name, int index) {
@@ -44,6 +58,7 @@ public final class Weights {
     /** The tensor {@code name}, which must have exactly {@code shape}. */
     public NDArray take(String name, long... shape) {
         String key = full(name);
+        if (init != null && !tensors.containsKey(key)) tensors.put(key, init.create(key, shape));
         NDArray t = tensors.get(key);
         if (t == null) throw new IllegalArgumentException(source + ": missing tensor '" + key + "' with shape " + new Shape(shape));
         if (!t.getShape().equals(new Shape(shape))) {
@@ -66,6 +81,11 @@ public final class Weights {
             throw new IllegalArgumentException(source + ": unexpected tensor" + (extra.size() > 1 ? "s " : " ")
                     + String.join(", ", extra.stream().limit(8).toList()) + (extra.size() > 8 ? ", …" : ""));
         }
+    }
+
+    /** Every tensor by full name, in the order taken or loaded (for saving and for training). */
+    public Map<String, NDArray> tensors() {
+        return Collections.unmodifiableMap(tensors);
     }
 
     private String full(String name) {
