@@ -19,7 +19,8 @@ public record GegluFeedForward(Linear proj, Linear out) {
 
     /** x: [B, N, C] → [B, N, C]. */
     public NDArray forward(NDArray x) {
-        NDList halves = proj.forward(x).split(2, -1);                           // 2 × [B, N, inner]
+        NDArray projected = proj.forward(x);                                   // [B, N, 2·inner]
+        NDList halves = projected.split(2, projected.getShape().dimension() - 1); // DJL's split takes no negative axis
         return out.forward(halves.get(0).mul(Ops.gelu(halves.get(1))));
     }
 }
