@@ -88,7 +88,9 @@ public record UNetConfig(Integer sampleSize, int inChannels, int outChannels, bo
                 throw new IllegalArgumentException("UNetConfig: block_out_channels " + blockOutChannels
                         + " must all be divisible by norm_num_groups " + normNumGroups + ", found " + c);
             }
-            if (c % attentionHeads.get(i) != 0) {
+            boolean attends = i == n - 1 || downBlockTypes.get(i).equals(CROSS_ATTN_DOWN)
+                    || upBlockTypes.get(n - 1 - i).equals(CROSS_ATTN_UP);     // the mid block attends at the coarsest level
+            if (attends && c % attentionHeads.get(i) != 0) {
                 throw new IllegalArgumentException("UNetConfig: block " + i + " has " + c + " channels, not divisible by its "
                         + attentionHeads.get(i) + " attention heads");
             }

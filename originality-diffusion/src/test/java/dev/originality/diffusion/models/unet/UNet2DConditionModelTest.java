@@ -130,6 +130,40 @@ class UNet2DConditionModelTest {
     }
 
     @Test
+    void linearProjectionIsTheOneByOneConvolutionPerPosition() throws Exception {
+        // SD 2.x layout: proj_in/proj_out are linear layers. The same weights, reshaped from
+        // [C, C, 1, 1] to [C, C], must give the fixture's output.
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNetConfig conv = UNetConfig.read(TINY_UNET.resolve("config.json"));
+            var json = conv.toJson().put("use_linear_projection", true);
+            UNetConfig linear = UNetConfig.fromJson(new dev.originality.diffusion.models.blocks.ConfigJson(json, "linear"));
+            Map<String, NDArray> weights = new LinkedHashMap<>();
+            SafeTensors.load(TINY_UNET.resolve(UNet2DConditionModel.WEIGHTS_FILE), m).forEach((name, t) ->
+                    weights.put(name, name.matches(".*proj_(in|out)\\.weight") ? t.reshape(t.getShape().get(0), t.getShape().get(1)) : t));
+            UNet2DConditionModel unet = UNet2DConditionModel.fromWeights(linear, new Weights(weights, "reshaped"), m);
+            Map<String, NDArray> io = Fixtures.load(Fixtures.SD_TINY.resolve("unet_io.safetensors"), m);
+            NDArray out = unet.forward(io.get("sample"), io.get("timestep"), io.get("encoder_hidden_states"));
+            assertClose("sd-tiny unet, linear projection", out, io.get("out"));
+        }
+    }
+
+    @Test
+    void aWeightSwitchedToTrainableReceivesAGradient() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNet2DConditionModel unet = UNet2DConditionModel.load(TINY_UNET, m);
+            Map<String, NDArray> io = Fixtures.load(Fixtures.SD_TINY.resolve("unet_io.safetensors"), m);
+            NDArray w = unet.parameters().get("up_blocks.1.attentions.0.transformer_blocks.0.attn2.to_v.weight");
+            w.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = unet.forward(io.get("sample"), io.get("timestep"), io.get("encoder_hidden_states"));
+                gc.backward(out.square().mean());
+            }
+            assertThat(w.getGradient().abs().sum().getFloat()).isGreaterThan(0f);
+            assertThat(unet.parameters().get("conv_in.weight").hasGradient()).isFalse();
+        }
+    }
+
+    @Test
     void oddLatentSizesFollowTheSkipConnections() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             UNetConfig config = UNetConfig.of(java.util.List.of(16, 32), 1, 4, 32, 8, 8);
