@@ -16,9 +16,8 @@ import java.nio.file.StandardCopyOption;
  * initializer ranges, …) are ignored when read; {@link #toJson()} writes them with
  * transformers' values so that transformers loads our from-scratch models unchanged.
  *
- * @param projectionDim CLIPTextModelWithProjection's output width; unused by the text model itself and
- *                      kept for round trips (transformers' default 512 when the file has none); null
- *                      means "not written"
+ * @param projectionDim CLIPTextModelWithProjection's output width; unused by the text model itself,
+ *                      kept for round trips; null when the file has none (then none is written)
  */
 public record ClipTextConfig(
         int vocabSize,
@@ -124,7 +123,7 @@ public record ClipTextConfig(
         if (root.hasNonNull("bos_token_id")) b.bosTokenId(integral(root, "bos_token_id"));
         if (root.hasNonNull("eos_token_id")) b.eosTokenId(integral(root, "eos_token_id"));
         if (root.hasNonNull("pad_token_id")) b.padTokenId(integral(root, "pad_token_id"));
-        if (root.hasNonNull("projection_dim")) b.projectionDim(Math.toIntExact(integral(root, "projection_dim")));
+        b.projectionDim(root.hasNonNull("projection_dim") ? Math.toIntExact(integral(root, "projection_dim")) : null);
         return b.build();
     }
 
