@@ -68,13 +68,16 @@ public final class ClipTextModel {
         this.finalNormWeight = text.take("final_layer_norm.weight", c);
         this.finalNormBias = text.take("final_layer_norm.bias", c);
         parameters().forEach((name, t) -> {
-            if (t.hasGradient()) throw new IllegalArgumentException("weight '" + name + "' requires a gradient; CLIP weights are frozen");
+            if (t.hasGradient()) {
+                throw new IllegalArgumentException("weight '" + name + "' requires a gradient; the text encoder's weights are frozen");
+            }
         });
     }
 
     /**
      * Loads {@code config.json} and {@code model.safetensors} of a transformers folder (a diffusers
-     * pipeline's {@code text_encoder/}); fails on a missing, unexpected or mis-shaped tensor.
+     * pipeline's {@code text_encoder/}); fails on a missing, unexpected or mis-shaped tensor. The
+     * weights live in a sub-manager of {@code manager} (float32; F16/BF16 files are widened).
      */
     public static ClipTextModel load(Path textEncoderDir, NDManager manager) throws IOException {
         ClipTextConfig config = ClipTextConfig.read(requireFile(textEncoderDir.resolve("config.json")));

@@ -36,6 +36,7 @@ record TokenIds(long[] ids, int batch, int length) {
      * CLIPTextTransformer picks it: configs with eos_token_id == 2 (the original SD v1 files) take
      * the position of the largest id (its "legacy" argmax, first one on ties); all others take
      * the first position holding eos_token_id, or 0 when there is none (argmax of all zeros).
+     * Under the legacy rule an added token (id ≥ vocab_size) wins the argmax, as in transformers.
      */
     int[] eosPositions(long eosTokenId) {
         int[] pos = new int[batch];

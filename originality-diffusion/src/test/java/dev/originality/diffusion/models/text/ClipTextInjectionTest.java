@@ -26,19 +26,25 @@ class ClipTextInjectionTest {
     static final long[] PROMPT = {655, 320, 632, 513, 517, 568, 636, 320, 604, 525, 616, 656, 656, 656, 656, 656};
 
     @Test
-    void injectedPositionsTakeTheVectorAndOthersTheTableRow() throws IOException {
+    void injectedPositionsTakeTheirVectorAndOthersTheTableRow() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             ClipTextModel model = ClipTextModel.load(SD_TINY_TEXT, m);
-            NDArray ids = promptWithAddedToken(m);
-            NDArray v = m.randomNormal(new Shape(32));
-            float[] embedded = model.embed(ids, Map.of(ADDED, v)).toFloatArray();
+            // Two rows, two added tokens: 657 in both rows, 658 only in the second.
+            long[] tokens = new long[2 * PROMPT.length];
+            System.arraycopy(PROMPT, 0, tokens, 0, PROMPT.length);
+            System.arraycopy(PROMPT, 0, tokens, PROMPT.length, PROMPT.length);
+            tokens[POSITION] = ADDED;
+            tokens[PROMPT.length + 1] = ADDED + 1;
+            tokens[PROMPT.length + 2] = ADDED;
+            NDArray ids = m.create(tokens, new Shape(2, PROMPT.length));
+            Map<Long, NDArray> injected = Map.of(ADDED, m.randomNormal(new Shape(32)), ADDED + 1, m.randomNormal(new Shape(32)));
+            float[] embedded = model.embed(ids, injected).toFloatArray();
             float[] table = model.parameters().get("text_model.embeddings.token_embedding.weight").toFloatArray();
-            long[] tokens = ids.toLongArray();
-            float[] vector = v.toFloatArray();
             for (int p = 0; p < tokens.length; p++) {
+                float[] row = injected.containsKey(tokens[p]) ? injected.get(tokens[p]).toFloatArray() : null;
                 for (int c = 0; c < 32; c++) {
-                    float want = p == POSITION ? vector[c] : table[(int) tokens[p] * 32 + c];
-                    assertThat(embedded[p * 32 + c]).as("position %d channel %d", p, c).isEqualTo(want);
+                    float want = row != null ? row[c] : table[(int) tokens[p] * 32 + c];
+                    assertThat(embedded[p * 32 + c]).as("token %d channel %d", p, c).isEqualTo(want);
                 }
             }
             // Without injection, forward is embed + forwardEmbeddings of the plain prompt.

@@ -2,15 +2,23 @@ package dev.originality.diffusion.models.text;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.originality.diffusion.io.SafeTensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,7 +65,7 @@ class ClipTextModelTest {
         Files.copy(SD_TINY_TEXT.resolve("config.json"), dir.resolve("config.json"));
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> tensors = SafeTensors.load(SD_TINY_TEXT.resolve("model.safetensors"), m);
-            tensors.put("text_model.embeddings.position_ids", m.create(java.util.stream.LongStream.range(0, 77).toArray(), new Shape(1, 77)));
+            tensors.put("text_model.embeddings.position_ids", m.create(LongStream.range(0, 77).toArray(), new Shape(1, 77)));
             writeSafeTensors(dir.resolve("model.safetensors"), tensors);
             ClipTextModel model = ClipTextModel.load(dir, m);
             assertThat(model.parameters()).hasSize(2 + 2 * 16 + 2);
@@ -77,7 +85,7 @@ class ClipTextModelTest {
             assertThatThrownBy(() -> model.forward(m.create(new long[] {655, 657, 656}, new Shape(1, 3))))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("input_ids[0, 1] = 657 is outside the vocabulary 0..656");
-            assertThatThrownBy(() -> model.forward(m.zeros(new Shape(1, 78), ai.djl.ndarray.types.DataType.INT64)))
+            assertThatThrownBy(() -> model.forward(m.zeros(new Shape(1, 78), DataType.INT64)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("1 ≤ L ≤ 77");
             assertThatThrownBy(() -> model.forward(m.create(new long[] {655, 656})))
@@ -90,22 +98,22 @@ class ClipTextModelTest {
     static void writeSafeTensors(Path file, Map<String, NDArray> tensors) throws IOException {
         StringBuilder header = new StringBuilder("{");
         long offset = 0;
-        java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream data = new ByteArrayOutputStream();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray t = e.getValue();
-            java.nio.ByteBuffer raw = t.toByteBuffer();
+            ByteBuffer raw = t.toByteBuffer();
             byte[] bytes = new byte[raw.remaining()];
             raw.get(bytes);
-            String dtype = t.getDataType() == ai.djl.ndarray.types.DataType.INT64 ? "I64" : "F32";
+            String dtype = t.getDataType() == DataType.INT64 ? "I64" : "F32";
             if (header.length() > 1) header.append(',');
             header.append('"').append(e.getKey()).append("\":{\"dtype\":\"").append(dtype).append("\",\"shape\":")
-                    .append(java.util.Arrays.toString(t.getShape().getShape())).append(",\"data_offsets\":[")
+                    .append(Arrays.toString(t.getShape().getShape())).append(",\"data_offsets\":[")
                     .append(offset).append(',').append(offset + bytes.length).append("]}");
             data.write(bytes);
             offset += bytes.length;
         }
-        byte[] h = header.append('}').toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        java.nio.ByteBuffer len = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(h.length);
+        byte[] h = header.append('}').toString().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length);
         try (var out = Files.newOutputStream(file)) {
             out.write(len.array());
             out.write(h);
@@ -114,7 +122,7 @@ class ClipTextModelTest {
     }
 
     private static void assertMatches(String name, ClipTextModel model, Map<String, NDArray> io,
-                                      java.util.function.IntFunction<NDArray> hiddenState) {
+                                      IntFunction<NDArray> hiddenState) {
         ClipTextModel.Output out = model.forward(io.get("input_ids"));
         int layers = model.config().numHiddenLayers();
         assertThat(out.hiddenStates()).hasSize(layers + 1);
