@@ -1,0 +1,36 @@
+package dev.originality.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** What a checkpoint records about its run, and the check that a resume continues the same run. */
+final class Resume {
+    private Resume() {}
+
+    static ObjectNode state(String stage, int step, TrainPreset p, long seed) {
+        ObjectNode n = Checkpoint.JSON.createObjectNode();
+        n.put("stage", stage);
+        n.put("step", step);
+        n.put("preset", p.name());
+        n.put("seed", seed);
+        n.set("preset_values", Checkpoint.JSON.valueToTree(p));
+        return n;
+    }
+
+    /** The step to continue from; fails when the checkpoint belongs to another preset or seed. */
+    static int check(Path modelDir, String stage, TrainPreset p, long seed) throws IOException {
+        JsonNode s = Checkpoint.state(modelDir, stage);
+        if (!s.path("preset_values").equals(Checkpoint.JSON.valueToTree(p))) {
+            throw new IllegalArgumentException("cannot resume: '" + modelDir + "' was trained with preset '"
+                    + s.path("preset").asText() + "' (or other values), not '" + p.name() + "'");
+        }
+        if (s.path("seed").asLong() != seed) {
+            throw new IllegalArgumentException("cannot resume: '" + modelDir + "' was trained with seed "
+                    + s.path("seed").asLong() + ", not " + seed);
+        }
+        return s.path("step").asInt();
+    }
+}
