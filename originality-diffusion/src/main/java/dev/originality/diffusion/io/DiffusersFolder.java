@@ -8,16 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -29,9 +26,10 @@ import java.util.stream.Stream;
  * problems surface here, each as one {@link IllegalArgumentException} naming the path.
  *
  * @param components present components in model_index.json order
+ * @param options    the other model_index.json entries, e.g. {@code requires_safety_checker: false}
  */
 public record DiffusersFolder(Path dir, String className, String diffusersVersion,
-                              Map<String, Component> components, List<String> absent) {
+                              Map<String, Component> components, List<String> absent, Map<String, JsonNode> options) {
     /** Weight file names diffusers/transformers write, in the order we prefer them. */
     public static final List<String> WEIGHT_FILES = List.of("diffusion_pytorch_model.safetensors", "model.safetensors",
             "diffusion_pytorch_model.fp16.safetensors", "model.fp16.safetensors");
@@ -60,6 +58,9 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
     public DiffusersFolder {
         components = Collections.unmodifiableMap(new LinkedHashMap<>(components));
         absent = List.copyOf(absent);
+        Map<String, JsonNode> copies = new LinkedHashMap<>();
+        options.forEach((k, v) -> copies.put(k, v.deepCopy()));
+        options = Collections.unmodifiableMap(copies);
     }
 
     public static DiffusersFolder open(Path dir) throws IOException {
@@ -76,18 +77,23 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
         String version = requiredString(index, "_diffusers_version", indexFile);
         Map<String, Component> components = new LinkedHashMap<>();
         List<String> absent = new ArrayList<>();
+        Map<String, JsonNode> options = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = index.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String name = e.getKey();
             JsonNode v = e.getValue();
-            if (name.startsWith("_") || !v.isArray()) continue; // _class_name, _name_or_path, requires_safety_checker, ...
+            if (name.equals("_class_name") || name.equals("_diffusers_version")) continue;
+            if (name.startsWith("_") || !v.isArray()) { // _name_or_path, requires_safety_checker, ...
+                options.put(name, v);
+                continue;
+            }
             if (v.size() != 2 || !(v.get(0).isNull() && v.get(1).isNull() || v.get(0).isTextual() && v.get(1).isTextual())) {
                 throw new IllegalArgumentException(indexFile + ": component '" + name + "' must be [library, class name] or [null, null], found " + v);
             }
             if (v.get(0).isNull()) absent.add(name);
             else components.put(name, component(dir, name, v.get(0).asText(), v.get(1).asText()));
         }
-        return new DiffusersFolder(dir, className, version, components, absent);
+        return new DiffusersFolder(dir, className, version, components, absent, options);
     }
 
     public Component component(String name) {
@@ -131,26 +137,17 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
      * appears complete or not at all.
      */
     public DiffusersFolder save(Path target) throws IOException {
-        if (Files.exists(target)) throw new IllegalArgumentException("target '" + target + "' already exists; nothing was written");
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path staging = parent.resolve("." + target.getFileName() + ".staging-" + UUID.randomUUID());
-        try {
-            Files.createDirectory(staging);
+        StagedFolder.write(target, staging -> {
             Files.copy(dir.resolve(MODEL_INDEX), staging.resolve(MODEL_INDEX));
             for (Component c : components.values()) {
-                Path out = staging.resolve(c.name());
                 for (Path rel : c.files()) {
-                    Path src = c.folder().resolve(rel), dst = out.resolve(rel.toString());
+                    Path src = c.folder().resolve(rel), dst = staging.resolve(c.name()).resolve(rel.toString());
                     Files.createDirectories(dst.getParent());
                     if (rel.getFileName().toString().endsWith(".safetensors")) SafeTensors.read(src).copyTo(dst);
                     else Files.copy(src, dst);
                 }
             }
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteRecursively(staging);
-        }
+        });
         return open(target);
     }
 
@@ -215,12 +212,5 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
         JsonNode v = index.get(key);
         if (v == null || !v.isTextual()) throw new IllegalArgumentException(file + ": expected a string '" + key + "', found " + v);
         return v.asText();
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) Files.deleteIfExists(q);
-        }
     }
 }
