@@ -90,6 +90,9 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
             if (v.size() != 2 || !(v.get(0).isNull() && v.get(1).isNull() || v.get(0).isTextual() && v.get(1).isTextual())) {
                 throw new IllegalArgumentException(indexFile + ": component '" + name + "' must be [library, class name] or [null, null], found " + v);
             }
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+                throw new IllegalArgumentException(indexFile + ": component name '" + name + "' is not a folder name");
+            }
             if (v.get(0).isNull()) absent.add(name);
             else components.put(name, component(dir, name, v.get(0).asText(), v.get(1).asText()));
         }

@@ -151,6 +151,9 @@ class DiffusersFolderTest {
         Files.writeString(badIndex.resolve("model_index.json"), "{\"_class_name\": \"P\", \"_diffusers_version\": \"0.31.0\", \"unet\": [\"diffusers\"]}");
         assertThatThrownBy(() -> DiffusersFolder.open(badIndex)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("component 'unet' must be [library, class name]");
+        Files.writeString(badIndex.resolve("model_index.json"), "{\"_class_name\": \"P\", \"_diffusers_version\": \"0.31.0\", \"..\": [\"diffusers\", \"X\"]}");
+        assertThatThrownBy(() -> DiffusersFolder.open(badIndex)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("component name '..' is not a folder name");
         Files.writeString(badIndex.resolve("model_index.json"), "{\"unet\": [\"diffusers\", \"UNet2DConditionModel\"]}");
         assertThatThrownBy(() -> DiffusersFolder.open(badIndex)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'_class_name'");
