@@ -51,9 +51,7 @@ public final class SafeTensors {
             readFully(ch, header, 8, where);
             long dataStart = 8 + headerLen;
             SafeTensorsHeader.Parsed parsed = SafeTensorsHeader.parse(header.array(), size - dataStart, where);
-            Map<String, TensorInfo> tensors = new LinkedHashMap<>();
-            for (TensorInfo t : parsed.tensors()) tensors.put(t.name(), t);
-            return new SafeTensorsFile(file, dataStart, size, parsed.metadata(), tensors);
+            return new SafeTensorsFile(file, dataStart, size, parsed.metadata(), parsed.tensors());
         }
     }
 

@@ -5,8 +5,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +29,11 @@ final class SafeTensorsHeader {
     static final long MAX_HEADER = 100_000_000L;
     /** More dimensions than any real tensor has; bounds the memory one header entry can cost. */
     static final int MAX_RANK = 64;
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Field names are shared (dtype, shape, ...) but not interned: tensor names stay ordinary, collectable strings. */
+    private static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
-    /** Header entries in file order, and the {@code __metadata__} map (empty when absent). */
-    record Parsed(Map<String, String> metadata, List<TensorInfo> tensors) {}
+    /** Header entries by name in file order, and the {@code __metadata__} map (empty when absent). */
+    record Parsed(Map<String, String> metadata, Map<String, TensorInfo> tensors) {}
 
     private final String where;
     private final JsonParser p;
@@ -37,13 +45,14 @@ final class SafeTensorsHeader {
 
     /** Parses {@code header} and checks it against a data region of {@code dataLen} bytes. */
     static Parsed parse(byte[] header, long dataLen, String where) {
+        requireUtf8(header, where);
         Parsed parsed;
         try (JsonParser p = JSON.createParser(header)) {
             parsed = new SafeTensorsHeader(where, p).root();
         } catch (IOException e) { // Jackson's parse errors (bad JSON, bad UTF-8, limits)
             throw new IllegalArgumentException(where + ": header is not valid JSON (" + firstLine(e.getMessage()) + ")");
         }
-        checkLayout(parsed.tensors(), dataLen, where);
+        checkLayout(parsed.tensors().values(), dataLen, where);
         return parsed;
     }
 
@@ -68,7 +77,7 @@ final class SafeTensorsHeader {
         if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
             throw new IllegalArgumentException(where + ": header has content after its JSON object");
         }
-        return new Parsed(metadata, new ArrayList<>(tensors.values()));
+        return new Parsed(metadata, tensors);
     }
 
     private void metadata(Map<String, String> out) throws IOException {
@@ -90,10 +99,9 @@ final class SafeTensorsHeader {
     }
 
     private TensorInfo entry(String name) throws IOException {
-        String at = where + ": tensor '" + name + "'";
         JsonToken t = p.nextToken();
         if (t != JsonToken.START_OBJECT) {
-            throw new IllegalArgumentException(at + ": expected an object {dtype, shape, data_offsets}, found " + t);
+            throw bad(name, "expected an object {dtype, shape, data_offsets}, found " + t);
         }
         String dtypeName = null;
         long[] shape = null, offsets = null;
@@ -102,32 +110,32 @@ final class SafeTensorsHeader {
             JsonToken v = p.nextToken();
             switch (field) {
                 case "dtype" -> {
-                    if (dtypeName != null) throw new IllegalArgumentException(at + ": 'dtype' given twice");
-                    if (v != JsonToken.VALUE_STRING) throw new IllegalArgumentException(at + ": 'dtype' must be a string, found " + v);
+                    if (dtypeName != null) throw bad(name, "'dtype' given twice");
+                    if (v != JsonToken.VALUE_STRING) throw bad(name, "'dtype' must be a string, found " + v);
                     dtypeName = p.getText();
                 }
                 case "shape" -> {
-                    if (shape != null) throw new IllegalArgumentException(at + ": 'shape' given twice");
-                    shape = longs(at, "shape", v, MAX_RANK);
+                    if (shape != null) throw bad(name, "'shape' given twice");
+                    shape = longs(name, "shape", v, MAX_RANK);
                 }
                 case "data_offsets" -> {
-                    if (offsets != null) throw new IllegalArgumentException(at + ": 'data_offsets' given twice");
-                    offsets = longs(at, "data_offsets", v, 2);
+                    if (offsets != null) throw bad(name, "'data_offsets' given twice");
+                    offsets = longs(name, "data_offsets", v, 2);
                     if (offsets.length != 2) {
-                        throw new IllegalArgumentException(at + ": 'data_offsets' must be [begin, end], found " + Arrays.toString(offsets));
+                        throw bad(name, "'data_offsets' must be [begin, end], found " + Arrays.toString(offsets));
                     }
                 }
-                default -> throw new IllegalArgumentException(at + ": unexpected field '" + field
+                default -> throw bad(name, "unexpected field '" + field
                         + "' (expected dtype, shape, data_offsets)");
             }
         }
         if (dtypeName == null || shape == null || offsets == null) {
-            throw new IllegalArgumentException(at + ": needs 'dtype', 'shape' and 'data_offsets', found "
+            throw bad(name, "needs 'dtype', 'shape' and 'data_offsets', found "
                     + (dtypeName == null ? "no dtype " : "") + (shape == null ? "no shape " : "") + (offsets == null ? "no data_offsets" : ""));
         }
         Dtype dtype = Dtype.parse(dtypeName);
         if (dtype == null) {
-            throw new IllegalArgumentException(at + ": unsupported dtype '" + dtypeName + "' (expected one of "
+            throw bad(name, "unsupported dtype '" + dtypeName + "' (expected one of "
                     + Arrays.toString(Dtype.values()) + ")");
         }
         long bytes;
@@ -136,29 +144,34 @@ final class SafeTensorsHeader {
             for (long d : shape) count = Math.multiplyExact(count, d);
             bytes = Math.multiplyExact(count, dtype.width());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(at + ": shape " + Arrays.toString(shape) + " x " + dtype.width()
+            throw bad(name, "shape " + Arrays.toString(shape) + " x " + dtype.width()
                     + " bytes overflows a 64-bit size");
         }
         long begin = offsets[0], end = offsets[1];
         if (end < begin || end - begin != bytes) {
-            throw new IllegalArgumentException(at + ": " + dtype + " " + Arrays.toString(shape) + " needs " + bytes
+            throw bad(name, "" + dtype + " " + Arrays.toString(shape) + " needs " + bytes
                     + " bytes, but its data_offsets [" + begin + ", " + end + "] span " + (end - begin));
         }
         return new TensorInfo(name, dtype, shape, begin, end);
     }
 
+    /** Built only on failure: valid headers with many tensors allocate no messages. */
+    private IllegalArgumentException bad(String tensor, String problem) {
+        return new IllegalArgumentException(where + ": tensor '" + tensor + "': " + problem);
+    }
+
     /** An array of at most {@code max} non-negative integers. */
-    private long[] longs(String at, String field, JsonToken start, int max) throws IOException {
-        if (start != JsonToken.START_ARRAY) throw new IllegalArgumentException(at + ": '" + field + "' must be an array, found " + start);
+    private long[] longs(String name, String field, JsonToken start, int max) throws IOException {
+        if (start != JsonToken.START_ARRAY) throw bad(name, "'" + field + "' must be an array, found " + start);
         long[] out = new long[Math.min(max, 8)];
         int n = 0;
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
-                throw new IllegalArgumentException(at + ": '" + field + "' must hold non-negative 64-bit integers, found "
+                throw bad(name, "'" + field + "' must hold non-negative 64-bit integers, found "
                         + (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT ? p.getText() : t));
             }
-            if (n == max) throw new IllegalArgumentException(at + ": '" + field + "' has more than " + max + " entries");
+            if (n == max) throw bad(name, "'" + field + "' has more than " + max + " entries");
             if (n == out.length) out = Arrays.copyOf(out, Math.min(max, 2 * n));
             out[n++] = p.getLongValue();
         }
@@ -169,7 +182,7 @@ final class SafeTensorsHeader {
      * The format requires the tensors to tile the data region exactly: sorted by offset, each
      * starts where the previous one ends, the first at 0 and the last at the region's end.
      */
-    private static void checkLayout(List<TensorInfo> tensors, long dataLen, String where) {
+    private static void checkLayout(Collection<TensorInfo> tensors, long dataLen, String where) {
         List<TensorInfo> byOffset = new ArrayList<>(tensors);
         byOffset.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
         long at = 0;
@@ -193,6 +206,21 @@ final class SafeTensorsHeader {
         if (at != dataLen) {
             throw new IllegalArgumentException(where + ": the data region has " + dataLen + " bytes but the tensors cover only "
                     + at + (previous == null ? "" : " (the last is '" + previous.name() + "')"));
+        }
+    }
+
+    /** The format requires UTF-8; checked through a small buffer so that it costs no memory. */
+    private static void requireUtf8(byte[] header, String where) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(header);
+        CharBuffer out = CharBuffer.allocate(4096);
+        while (true) {
+            CoderResult r = decoder.decode(in, out.clear(), true);
+            if (r.isError()) {
+                throw new IllegalArgumentException(where + ": header is not valid UTF-8 (byte " + in.position() + ")");
+            }
+            if (r.isUnderflow()) break;
         }
     }
 

@@ -89,7 +89,7 @@ class SafeTensorsBadFilesTest {
         assertRejected(file("json", "{\"a\":", 0), "not valid JSON");
         assertRejected(file("array", "[1,2]", 0), "not a JSON object");
         assertRejected(file("twice", "{}{}", 0), "content after");
-        assertRejected(write("utf8.safetensors", withHeader(new byte[] {'{', '"', (byte) 0xC3, '"', ':', '3', '}'}, 0)), "not valid JSON");
+        assertRejected(write("utf8.safetensors", withHeader(new byte[] {'{', '"', (byte) 0xC3, '"', ':', '3', '}'}, 0)), "not valid UTF-8");
     }
 
     @Test
