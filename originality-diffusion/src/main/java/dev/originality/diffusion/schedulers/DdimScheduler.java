@@ -36,7 +36,7 @@ public final class DdimScheduler extends BaseScheduler {
         double aPrev = prev >= 0 ? schedule.at(prev) : (config.setAlphaToOne() ? 1.0 : schedule.at(0));
         NDArray[] pe = x0AndEps(out, sample, aT);
         NDArray x0 = pe[0], eps = pe[1];
-        if (config.clipSampleOr(true)) x0 = x0.clip(-config.clipSampleRange(), config.clipSampleRange());
+        if (config.clipSampleOr(config.className().equals("DDIMScheduler"))) x0 = x0.clip(-config.clipSampleRange(), config.clipSampleRange());
         double variance = (1 - aPrev) / (1 - aT) * (1 - aT / aPrev);
         double std = eta * Math.sqrt(variance);
         NDArray direction = eps.mul((float) Math.sqrt(1 - aPrev - std * std));

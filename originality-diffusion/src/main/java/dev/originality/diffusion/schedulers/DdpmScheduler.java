@@ -31,7 +31,7 @@ public final class DdpmScheduler extends BaseScheduler {
         double aT = schedule.at(t), aPrev = prev >= 0 ? schedule.at(prev) : 1.0;
         double betaT = 1 - aT, betaPrev = 1 - aPrev, curAlpha = aT / aPrev, curBeta = 1 - curAlpha;
         NDArray x0 = x0AndEps(out, sample, aT)[0];
-        if (config.clipSampleOr(true)) x0 = x0.clip(-config.clipSampleRange(), config.clipSampleRange());
+        if (config.clipSampleOr(config.className().equals("DDPMScheduler"))) x0 = x0.clip(-config.clipSampleRange(), config.clipSampleRange());
         double cX0 = Math.sqrt(aPrev) * curBeta / betaT, cSample = Math.sqrt(curAlpha) * betaPrev / betaT;
         NDArray prevSample = x0.mul((float) cX0).add(sample.mul((float) cSample));
         if (t > 0) {

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A diffusers scheduler_config.json. Fields a file leaves out take diffusers' defaults for the
- * scheduler class that reads it (so DDPM read from SD's PNDM config clips samples, as in diffusers).
+ * A diffusers scheduler_config.json. Fields a file leaves out take diffusers' defaults.
  */
 public record SchedulerConfig(String className, int numTrainTimesteps, double betaStart, double betaEnd,
                               String betaSchedule, String predictionType, int stepsOffset, boolean setAlphaToOne,
@@ -79,7 +78,11 @@ public record SchedulerConfig(String className, int numTrainTimesteps, double be
                 text(n, "variance_type", "fixed_small"));
     }
 
-    /** clip_sample as the reading class defaults it: DDPM and DDIM default to true, PNDM has none. */
+    /**
+     * clip_sample, or the default when the file has none: diffusers' class default (true) when the
+     * file belongs to the reading class, false when DDIM/DDPM read another class's file (SD's PNDM
+     * config) — SD v1's own files say false, and diffusers' reference pipelines do not clip.
+     */
     public boolean clipSampleOr(boolean classDefault) {
         return clipSample != null ? clipSample : classDefault;
     }

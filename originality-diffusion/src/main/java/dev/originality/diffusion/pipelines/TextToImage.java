@@ -1,0 +1,116 @@
+package dev.originality.diffusion.pipelines;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.originality.diffusion.schedulers.Scheduler;
+import dev.originality.diffusion.schedulers.Schedulers;
+import dev.originality.diffusion.tokenizer.ClipTokenizer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Text-to-image with classifier-free guidance, step for step as diffusers' StableDiffusionPipeline:
+ * encode prompt and negative prompt, start from noise × init_noise_sigma, at each timestep run
+ * the UNet on [uncond; cond], mix ε = ε_u + g (ε_c − ε_u), let the scheduler step, then decode
+ * latents / scaling_factor with the VAE and map [-1, 1] to [0, 1]. Inference only.
+ */
+public final class TextToImage {
+    /** @param images [N, 3, H, W] in [0, 1]; stepLatents: the latents after every step, when recorded. */
+    public record Result(NDArray latents, NDArray images, List<NDArray> stepLatents, long[] timesteps) {}
+
+    private TextToImage() {}
+
+    public static Result run(StableDiffusion sd, GenerationRequest r, NDManager out, boolean recordSteps, IntConsumer progress) {
+        int n = r.numImages();
+        try (Scheduler scheduler = Schedulers.named(r.scheduler(), sd.schedulerConfig()); NDManager work = out.newSubManager()) {
+            scheduler.setTimesteps(r.steps());
+            long[] timesteps = scheduler.timesteps();
+            NDArray cond = encodePrompt(sd, r.prompt(), r.injected(), n, work);                     // [N, L, C]
+            NDArray context = r.guided()
+                    ? NDArrays.concat(new NDList(encodePrompt(sd, r.negativePrompt(), r.injected(), n, work), cond))
+                    : cond;                                                                        // [2N or N, L, C]
+            NDArray latents = initialLatents(sd, r, work).mul((float) scheduler.initNoiseSigma()); // [N, 4, h, w]
+            List<NDArray> steps = new ArrayList<>();
+            for (int i = 0; i < timesteps.length; i++) {
+                long t = timesteps[i];
+                try (NDManager step = work.newSubManager()) {
+                    NDArray in = r.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents;
+                    NDArray tt = step.full(new Shape(in.getShape().get(0)), t, DataType.INT64);
+                    NDArray eps = sd.unet().forward(in, tt, context);                              // [2N or N, 4, h, w]
+                    if (r.guided()) {
+                        NDList parts = eps.split(2, 0);
+                        eps = parts.get(0).add(parts.get(1).sub(parts.get(0)).mul((float) r.guidanceScale()));
+                    }
+                    NDArray noise = null;
+                    if (scheduler.needsNoise()) {
+                        Engine.getInstance().setRandomSeed(seedFor(r.seed(), i + 1));
+                        noise = step.randomNormal(latents.getShape());
+                    }
+                    NDArray next = scheduler.step(eps, t, latents, noise);
+                    next.attach(work);
+                    latents = next;
+                    if (recordSteps) {
+                        NDArray copy = latents.duplicate();
+                        copy.attach(out);
+                        steps.add(copy);
+                    }
+                }
+                progress.accept(i + 1);
+            }
+            NDArray images = decode(sd, latents);
+            latents.attach(out);
+            images.attach(out);
+            return new Result(latents, images, steps, timesteps);
+        }
+    }
+
+    /** [N, 3, H, W] in [0, 1] from latents [N, 4, h, w]. */
+    public static NDArray decode(StableDiffusion sd, NDArray latents) {
+        NDArray x = sd.vae().decode(latents.div((float) sd.vae().scalingFactor()));
+        return x.div(2f).add(0.5f).clip(0f, 1f);
+    }
+
+    /** Prompt → CLIP last hidden state [n, L, C], with placeholder tokens mapped to their injected vectors. */
+    public static NDArray encodePrompt(StableDiffusion sd, String prompt, Map<String, NDArray> injected, int n, NDManager m) {
+        ClipTokenizer tok = injected.isEmpty() ? sd.tokenizer() : sd.tokenizer().withAddedTokens(List.copyOf(new java.util.TreeMap<>(injected).keySet()));
+        Map<Long, NDArray> byId = new HashMap<>();
+        List<String> added = tok.addedTokens();
+        for (int i = 0; i < added.size(); i++) byId.put((long) tok.addedTokenIds().get(i), injected.get(added.get(i)));
+        long[] ids = tok.encode(prompt);
+        long[] batch = new long[ids.length * n];
+        for (int b = 0; b < n; b++) System.arraycopy(ids, 0, batch, b * ids.length, ids.length);
+        NDArray idArray = m.create(batch, new Shape(n, ids.length));
+        var te = sd.textEncoder();
+        return byId.isEmpty() ? te.forward(idArray).lastHiddenState()
+                : te.forwardEmbeddings(te.embed(idArray, byId), idArray).lastHiddenState();
+    }
+
+    private static NDArray initialLatents(StableDiffusion sd, GenerationRequest r, NDManager m) {
+        int side = sd.unet().config().sampleSize();
+        Shape shape = new Shape(r.numImages(), sd.unet().config().inChannels(), side, side);
+        if (r.initialLatents() != null) {
+            if (!r.initialLatents().getShape().equals(shape)) {
+                throw new IllegalArgumentException("initial latents must have shape " + shape + ", found " + r.initialLatents().getShape());
+            }
+            return r.initialLatents().toType(DataType.FLOAT32, true);
+        }
+        Engine.getInstance().setRandomSeed(seedFor(r.seed(), 0));
+        return m.randomNormal(shape);
+    }
+
+    /** libtorch's generator seed for one use (0: initial noise, i: step i's noise) of a request seed. */
+    static int seedFor(long seed, int use) {
+        long z = seed * 0x9E3779B97F4A7C15L + use * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 31)) * 0x94D049BB133111EBL;
+        return (int) (z ^ (z >>> 32));
+    }
+}
