@@ -35,6 +35,12 @@ public final class OutputDir {
         Path parent = abs.getParent();
         Files.createDirectories(parent);
         Path staging = Files.createTempDirectory(parent, "." + abs.getFileName() + ".partial-");
+        try {
+            // Temporary folders are private (0700); an output folder is not.
+            Files.setPosixFilePermissions(staging, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+        }
         return new OutputDir(abs, staging);
     }
 

@@ -61,18 +61,12 @@ public final class PngImages {
             }
             root.appendChild(chunks);
             meta.mergeTree(PNG_FORMAT, root);
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".partial");
-            try {
+            AtomicFiles.write(file, tmp -> {
                 try (ImageOutputStream out = ImageIO.createImageOutputStream(tmp.toFile())) {
                     writer.setOutput(out);
                     writer.write(null, new IIOImage(image, null, meta), param);
                 }
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            });
         } finally {
             writer.dispose();
         }

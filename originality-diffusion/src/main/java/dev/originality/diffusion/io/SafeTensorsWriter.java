@@ -52,10 +52,7 @@ final class SafeTensorsWriter {
         }
         sorted.sort(REFERENCE_ORDER);
         byte[] header = header(sorted, metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
+        AtomicFiles.write(file, tmp -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
                 writeFully(ch, ByteBuffer.wrap(header));
@@ -69,10 +66,7 @@ final class SafeTensorsWriter {
                 }
                 ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** The padded header of tensors already in file order. */

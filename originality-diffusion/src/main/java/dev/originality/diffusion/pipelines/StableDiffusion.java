@@ -45,6 +45,11 @@ public final class StableDiffusion implements AutoCloseable {
 
     /** Loads a diffusers folder strictly; every problem is an IllegalArgumentException naming the file. */
     public static StableDiffusion load(Path dir) throws IOException {
+        return load(dir, ai.djl.Device.cpu());
+    }
+
+    /** Loads onto a device: every weight lives there, and so does all work derived from {@link #manager()}. */
+    public static StableDiffusion load(Path dir, ai.djl.Device device) throws IOException {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("model folder '" + dir + "' does not exist");
         if (!Files.isRegularFile(dir.resolve("model_index.json"))) {
             throw new IllegalArgumentException("'" + dir + "' is not a diffusers model folder: expected model_index.json in it");
@@ -55,7 +60,7 @@ public final class StableDiffusion implements AutoCloseable {
                         + String.join(", ", COMPONENTS) + ")");
             }
         }
-        NDManager m = NDManager.newBaseManager();
+        NDManager m = NDManager.newBaseManager(device);
         try {
             return new StableDiffusion(dir, m,
                     ClipTokenizer.load(dir.resolve("tokenizer")),

@@ -47,15 +47,7 @@ public final class ConfigJson {
 
     /** Writes atomically: a temporary file renamed over the target. */
     public static void write(ObjectNode node, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, JSON.writeValueAsString(node) + "\n");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.originality.diffusion.io.AtomicFiles.writeString(file, JSON.writeValueAsString(node) + "\n");
     }
 
     public String where() {

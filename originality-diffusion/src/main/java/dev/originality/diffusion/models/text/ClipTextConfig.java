@@ -155,15 +155,7 @@ public record ClipTextConfig(
 
     /** Writes {@link #toJson()} to {@code configJson} through a temporary file, so a crash leaves no half-written file. */
     public void write(Path configJson) throws IOException {
-        Path dir = configJson.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, configJson.getFileName().toString(), ".tmp");
-        try {
-            JSON.writeValue(tmp.toFile(), toJson());
-            Files.move(tmp, configJson, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        dev.originality.diffusion.io.AtomicFiles.write(configJson, tmp -> JSON.writeValue(tmp.toFile(), toJson()));
     }
 
     private static int requiredInt(JsonNode root, String field) {

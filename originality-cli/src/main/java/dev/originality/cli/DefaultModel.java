@@ -1,0 +1,26 @@
+package dev.originality.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The shipped model, used when --model is not given: models/shapes-originality-64 in the working directory or beside the jar's repo. */
+final class DefaultModel {
+    static final String NAME = "models/shapes-originality-64";
+
+    private DefaultModel() {}
+
+    static Path resolve(Path given) {
+        if (given != null) return given;
+        Path here = Path.of(NAME);
+        if (Files.isDirectory(here)) return here;
+        try {
+            Path jar = Path.of(DefaultModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // originality-cli/target/originality.jar → repo root
+            Path repo = jar.getParent() == null ? null : jar.getParent().getParent() == null ? null : jar.getParent().getParent().getParent();
+            if (repo != null && Files.isDirectory(repo.resolve(NAME))) return repo.resolve(NAME);
+        } catch (Exception ignored) {
+            // fall through to the error below
+        }
+        throw new UserError("no --model given and no default model at " + NAME + " (train one with 'originality train', see README)");
+    }
+}
