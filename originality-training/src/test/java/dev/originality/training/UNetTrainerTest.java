@@ -1,0 +1,88 @@
+package dev.originality.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.originality.diffusion.io.SafeTensors;
+import dev.originality.diffusion.pipelines.GenerationRequest;
+import dev.originality.diffusion.pipelines.StableDiffusion;
+import dev.originality.diffusion.pipelines.TextToImage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class UNetTrainerTest {
+    @TempDir static Path tmp;
+    static ImageData data;
+    static Path vae;
+    static final TrainPreset TINY = TrainPreset.named("tiny");
+
+    @BeforeAll
+    static void stageOne() throws Exception {
+        data = ImageData.load(TinyData.write(tmp.resolve("data"), 64, TINY.imageSize()));
+        Path m = tmp.resolve("vae-model");
+        VaeTrainer.train(data, TINY, 1, m, false, Progress.NONE);
+        vae = m.resolve("vae");
+    }
+
+    @Test
+    void lossFallsAndTheResultIsALoadableDiffusersFolder() throws Exception {
+        Path model = tmp.resolve("full");
+        UNetTrainer.train(data, TINY, 2, vae, model, false, Progress.NONE);
+        List<String> rows = Files.readAllLines(model.resolve("train.csv")).stream().filter(l -> l.startsWith("unet,")).toList();
+        assertThat(rows).hasSize(TINY.unetSteps());
+        double first = mean(rows.subList(0, 10)), last = mean(rows.subList(rows.size() - 10, rows.size()));
+        assertThat(last).as("unet loss %s → %s", first, last).isLessThan(first);
+        for (String f : List.of("model_index.json", "unet/config.json", "unet/diffusion_pytorch_model.safetensors", "vae/config.json",
+                "text_encoder/config.json", "text_encoder/model.safetensors", "tokenizer/vocab.json", "scheduler/scheduler_config.json")) {
+            assertThat(model.resolve(f)).as(f).exists();
+        }
+        try (StableDiffusion sd = StableDiffusion.load(model); NDManager m = sd.manager().newSubManager()) {
+            assertThat(sd.tokenizer().tokenize("big red full circle and big blue full square")).hasSize(9);
+            TextToImage.Result r = TextToImage.run(sd, GenerationRequest.of("big red full circle", 1).withSteps(3), m, false, i -> { });
+            assertThat(r.images().getShape().get(2)).isEqualTo(TINY.imageSize());
+            for (float v : r.images().toFloatArray()) assertThat(v).isBetween(0f, 1f);
+        }
+    }
+
+    @Test
+    void resumeReachesTheUninterruptedWeights() throws Exception {
+        Path a = tmp.resolve("a"), b = tmp.resolve("b");
+        UNetTrainer.train(data, TINY, 9, vae, a, false, Progress.NONE);
+        TrainPreset half = withUnetSteps(TINY, TINY.checkpointEvery());
+        UNetTrainer.train(data, half, 9, vae, b, false, Progress.NONE);
+        markAs(b, TINY);
+        UNetTrainer.train(data, TINY, 9, vae, b, true, Progress.NONE);
+        for (String f : List.of("unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors")) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Map<String, NDArray> wa = SafeTensors.load(a.resolve(f), m), wb = SafeTensors.load(b.resolve(f), m);
+                assertThat(wb.keySet()).isEqualTo(wa.keySet());
+                for (String k : wa.keySet()) assertThat(wb.get(k).toFloatArray()).as(f + " " + k).containsExactly(wa.get(k).toFloatArray());
+            }
+        }
+    }
+
+    private static double mean(List<String> rows) {
+        return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).average().orElseThrow();
+    }
+
+    static TrainPreset withUnetSteps(TrainPreset p, int steps) {
+        return new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(), p.latentChannels(),
+                p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(), p.textHeads(),
+                p.textMaxLength(), p.textVocab(), p.vaeSteps(), p.vaeBatch(), p.vaeLr(), p.klWeight(), steps, p.unetBatch(),
+                p.unetLr(), p.captionDropout(), p.emaDecay(), p.warmupSteps(), p.checkpointEvery());
+    }
+
+    static void markAs(Path model, TrainPreset p) throws Exception {
+        Path state = Checkpoint.dir(model, UNetTrainer.STAGE).resolve("state.json");
+        var n = (com.fasterxml.jackson.databind.node.ObjectNode) Checkpoint.JSON.readTree(state.toFile());
+        n.set("preset_values", Checkpoint.JSON.valueToTree(p));
+        Files.writeString(state, n.toString());
+    }
+}
