@@ -231,18 +231,18 @@ final class ClipTokenizerFiles {
     static void save(ClipTokenizer tokenizer, Path dir) throws IOException {
         Files.createDirectories(dir);
         ClipTokenizerConfig c = tokenizer.config();
-        writeAtomically(dir.resolve(VOCAB), PyJson.write(tokenizer.vocab()));
+        writeAtomically(dir.resolve(VOCAB), pythonJson(tokenizer.vocab()));
         StringBuilder merges = new StringBuilder(MERGES_HEADER).append('\n');
         for (Bpe.Merge m : tokenizer.merges()) merges.append(m.first()).append(' ').append(m.second()).append('\n');
         writeAtomically(dir.resolve(MERGES), merges.toString());
-        writeAtomically(dir.resolve(CONFIG), PyJson.write(tokenizerConfig(tokenizer)));
+        writeAtomically(dir.resolve(CONFIG), pythonJson(tokenizerConfig(tokenizer)));
 
         Map<String, Object> special = new LinkedHashMap<>();
         special.put("bos_token", addedToken(c.bosToken(), null));
         special.put("eos_token", addedToken(c.eosToken(), null));
         special.put("pad_token", c.padToken()); // transformers keeps pad_token as the plain string CLIP was given
         special.put("unk_token", addedToken(c.unkToken(), null));
-        writeAtomically(dir.resolve(SPECIAL_TOKENS), PyJson.write(special));
+        writeAtomically(dir.resolve(SPECIAL_TOKENS), pythonJson(special));
 
         Path addedFile = dir.resolve(ADDED_TOKENS);
         if (tokenizer.addedTokens().isEmpty()) {
@@ -250,7 +250,7 @@ final class ClipTokenizerFiles {
         } else {
             Map<String, Object> added = new LinkedHashMap<>();
             for (int i = 0; i < tokenizer.addedTokens().size(); i++) added.put(tokenizer.addedTokens().get(i), tokenizer.addedTokenIds().get(i));
-            writeAtomically(addedFile, PyJson.write(added));
+            writeAtomically(addedFile, pythonJson(added));
         }
     }
 
@@ -290,8 +290,13 @@ final class ClipTokenizerFiles {
 
     /** Writes next to the target and renames, so a failure never leaves a half-written file. */
     private static void writeAtomically(Path target, String content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dev.originality.diffusion.io.AtomicFiles.writeString(target, content);
+    }
+
+    /** Python's json.dumps(indent=2, sort_keys=True, ensure_ascii=False) + "\n", as transformers saves tokenizers. */
+    private static String pythonJson(Object value) {
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(value);
+        return new String(dev.originality.diffusion.io.PythonJson.file((com.fasterxml.jackson.databind.JsonNode) node, false),
+                StandardCharsets.UTF_8);
     }
 }
