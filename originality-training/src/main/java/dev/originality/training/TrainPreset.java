@@ -51,8 +51,10 @@ public record TrainPreset(
             case "tiny" -> new TrainPreset("tiny", 32, List.of(8, 16), 1, 4, 4, List.of(16, 32), 1, 2, 4,
                     16, 1, 2, 32, 600, 40, 8, 2e-3, 1e-6, 40, 8, 2e-3, 0.1, 0.99, 5, 20);
             // 64x64 images → 16x16x4 latents (VAE factor 4 keeps the edges that tell a hexagon from a circle).
-            case "cpu" -> new TrainPreset("cpu", 64, List.of(32, 64, 64), 1, 8, 4, List.of(64, 128), 2, 4, 16,
-                    64, 2, 4, 32, 600, 3000, 16, 1e-3, 1e-6, 8000, 32, 5e-4, 0.1, 0.999, 200, 500);
+            // Sized by measurement on 2 cores (StepTimeProbe): VAE (16, 32, 64) batch 16 ≈ 0.75 s/step,
+            // UNet (48, 96) × 2 layers batch 32 ≈ 1.25 s/step → about 20 + 65 minutes.
+            case "cpu" -> new TrainPreset("cpu", 64, List.of(16, 32, 64), 1, 8, 4, List.of(48, 96), 2, 4, 16,
+                    64, 2, 4, 32, 600, 1500, 16, 1e-3, 1e-6, 3000, 32, 5e-4, 0.1, 0.999, 100, 250);
             // App. E.1: VAE 8 epochs, batch 32, lr 1e-5; UNet 15 epochs, batch 64, lr 6.4e-5, on 100K images.
             case "paper" -> new TrainPreset("paper", 64, List.of(64, 128, 256), 2, 32, 4, List.of(128, 256, 512), 2, 8, 32,
                     256, 4, 8, 32, 600, 25_000, 32, 1e-5, 1e-6, 23_438, 64, 6.4e-5, 0.1, 0.9999, 500, 1000);
