@@ -19,6 +19,13 @@ abstract class BaseScheduler implements Scheduler {
         return config;
     }
 
+    /** Evenly spaced timesteps (DDPM, DDIM); PNDM reorders them. */
+    @Override
+    public void setTimesteps(int n) {
+        numInferenceSteps = n;
+        timesteps = NoiseSchedule.spacing(config, n);
+    }
+
     @Override
     public long[] timesteps() {
         return timesteps.clone();

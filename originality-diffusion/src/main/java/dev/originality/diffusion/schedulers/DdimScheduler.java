@@ -18,12 +18,6 @@ public final class DdimScheduler extends BaseScheduler {
     }
 
     @Override
-    public void setTimesteps(int n) {
-        numInferenceSteps = n;
-        timesteps = NoiseSchedule.spacing(config, n);
-    }
-
-    @Override
     public boolean needsNoise() {
         return eta > 0;
     }

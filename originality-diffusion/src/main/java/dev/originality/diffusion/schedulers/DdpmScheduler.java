@@ -14,12 +14,6 @@ public final class DdpmScheduler extends BaseScheduler {
     }
 
     @Override
-    public void setTimesteps(int n) {
-        numInferenceSteps = n;
-        timesteps = NoiseSchedule.spacing(config, n);
-    }
-
-    @Override
     public boolean needsNoise() {
         return true;
     }
