@@ -65,7 +65,16 @@ public final class Ops {
         long[] affine = new long[s.dimension()];
         java.util.Arrays.fill(affine, 1);
         affine[1] = c;                                                          // [1, C, 1, 1]
-        return normed.mul(gamma.reshape(affine)).add(beta.reshape(affine));
+        return normed.mul(onInputManager(gamma.reshape(affine), x)).add(onInputManager(beta.reshape(affine), x));
+    }
+
+    /**
+     * A view made from a weight belongs to the weight's long-lived manager; moving it to the
+     * input's (per-step) manager frees it with the step instead of leaking one per call.
+     */
+    private static NDArray onInputManager(NDArray derived, NDArray input) {
+        derived.attach(input.getManager());
+        return derived;
     }
 
     /** SiLU / swish: x·σ(x). */

@@ -45,6 +45,20 @@ class OpsTest {
     }
 
     @Test
+    void groupNormLeavesNothingInTheWeightsManager() {
+        try (NDManager weights = NDManager.newBaseManager()) {
+            NDArray gamma = weights.ones(new Shape(8)), beta = weights.zeros(new Shape(8));
+            int before = ((ai.djl.ndarray.BaseNDManager) weights).getManagedArrays().size();
+            for (int i = 0; i < 10; i++) {
+                try (NDManager step = weights.newSubManager()) {
+                    Ops.groupNorm(step.randomNormal(new Shape(1, 8, 4, 4)), 4, gamma, beta, 1e-5);
+                }
+            }
+            assertThat(((ai.djl.ndarray.BaseNDManager) weights).getManagedArrays()).hasSize(before);
+        }
+    }
+
+    @Test
     void attentionRowsAreConvexCombinationsOfValues() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray q = m.randomNormal(new Shape(1, 3, 8)), k = m.randomNormal(new Shape(1, 5, 8));
