@@ -121,6 +121,7 @@ public final class MultiTokenInversion {
             int trainSteps = (int) scheduler.config().numTrainTimesteps();
             Shape noiseShape = new Shape(lengthOfSample.length, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3));
             double[] losses = new double[config.steps()];
+            ManagerLeakGuard leaks = ManagerLeakGuard.of(sd.manager());
             for (int step = 0; step < config.steps(); step++) {
                 SplittableRandom r = new SplittableRandom(mix(seed, step));
                 long[] t = new long[lengthOfSample.length];
@@ -146,6 +147,7 @@ public final class MultiTokenInversion {
                     }
                     adam.step(vectors, config.lr());
                 }
+                leaks.releaseNew();
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }
             Map<Integer, NDArray> result = new LinkedHashMap<>();
@@ -177,7 +179,7 @@ public final class MultiTokenInversion {
         NDArray context = te.forwardEmbeddings(te.embed(idArray, injected), idArray).lastHiddenState(); // [B, L, C]
         NDArray eps = sd.unet().forward(noisy, tt, context);                                     // [B, 4, h, w]
         NDArray d = eps.sub(noise);
-        return d.mul(d).mean(new int[] {1, 2, 3});
+        return d.mul(d).reshape(new Shape(b, -1)).mean(new int[] {1});            // libtorch via DJL: one axis only
     }
 
     /** The init word's row of the frozen token table, copied into m. */
