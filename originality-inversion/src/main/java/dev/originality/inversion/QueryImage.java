@@ -23,6 +23,11 @@ public record QueryImage(NDArray pixels, String preprocessing) {
 
     /** Reads any format ImageIO knows (PNG, JPEG, BMP, GIF). */
     public static QueryImage load(Path file, int size, NDManager m) throws IOException {
+        return of(read(file), size, m);
+    }
+
+    /** Decodes an image file; IllegalArgumentException naming the file when it is missing or not an image. */
+    public static BufferedImage read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("image '" + file + "' does not exist");
         if (!Files.isReadable(file)) throw new IllegalArgumentException("image '" + file + "' is not readable");
         BufferedImage img;
@@ -32,7 +37,7 @@ public record QueryImage(NDArray pixels, String preprocessing) {
             throw new IllegalArgumentException("image '" + file + "' could not be decoded: " + e.getMessage());
         }
         if (img == null) throw new IllegalArgumentException("'" + file + "' is not an image (expected PNG or JPEG)");
-        return of(img, size, m);
+        return img;
     }
 
     public static QueryImage of(BufferedImage img, int size, NDManager m) {
