@@ -61,11 +61,14 @@ public final class MultiTokenInversion {
             throw new IllegalArgumentException("query image must have shape " + expected + " (the model's resolution), found "
                     + image.getShape());
         }
+        ManagerLeakGuard leaks = ManagerLeakGuard.of(sd.manager());
         try (NDManager s = m.newSubManager()) {
             NDArray x = s.create(image.toFloatArray(), expected).mul(2f).sub(1f);                 // [1, 3, H, W] in [-1, 1]
             NDArray z = sd.vae().encode(x).mean().mul((float) sd.vae().scalingFactor());          // [1, 4, h, w]
             z.attach(m);
             return z;
+        } finally {
+            leaks.releaseNew();
         }
     }
 

@@ -129,21 +129,25 @@ class MultiTokenInversionTest {
     @Test
     void memoryStaysFlatAndValuesFinite() throws Exception {
         var cfg = InversionConfig.tiny().withBatch(2).withSteps(300);
-        // warm up first (JIT, heap sizing, libtorch's allocator caches) so the run measures steady state
-        new MultiTokenInversion(sd, cfg.withSteps(80)).run(query.pixels(), m, null).embeddings().values().forEach(NDArray::close);
-        long[] rssAt50 = new long[1];
+        // warm up first: with every DJL manager's resource count flat, RSS still grows ~35 MB over the first
+        // ~300 steps (native allocator pools) and then levels off; the assertion is about the steady state
+        new MultiTokenInversion(sd, cfg.withSteps(300)).run(query.pixels(), m, null).embeddings().values().forEach(NDArray::close);
+        // RSS after System.gc() at step 50, and at the end as the least of three readings (steps 260, 280, 300):
+        // glibc/libtorch hold and return ~10 MB blocks from one reading to the next; a leak raises all three
+        long[] rss = new long[4];
         double[] losses = new double[300];
         var r = new MultiTokenInversion(sd, cfg).run(query.pixels(), m, (step, loss, byLength) -> {
             losses[step] = loss;
-            if (step == 49) rssAt50[0] = rssKbUnchecked();
+            if (step == 49) rss[0] = rssKbUnchecked();
+            if (step == 259 || step == 279 || step == 299) rss[1 + (step - 259) / 20] = rssKbUnchecked();
         });
-        long end = rssKb();
-        System.out.printf("RSS step 50: %d kB, end: %d kB%n", rssAt50[0], end);
+        long end = Math.min(rss[1], Math.min(rss[2], rss[3]));
+        System.out.printf("RSS step 50: %d kB, steps 260/280/300: %d/%d/%d kB%n", rss[0], rss[1], rss[2], rss[3]);
         for (double l : losses) assertThat(Double.isFinite(l)).isTrue();
         r.embeddings().values().forEach(e -> {
             for (float x : e.toFloatArray()) assertThat(Float.isFinite(x)).isTrue();
         });
-        assertThat(end - rssAt50[0]).isLessThan((long) (rssAt50[0] * 0.05) + 16 * 1024);
+        assertThat(end - rss[0]).isLessThan((long) (rss[0] * 0.05) + 16 * 1024);
     }
 
     @Test
