@@ -1,0 +1,86 @@
+package dev.originality.inversion;
+
+import java.util.List;
+
+/**
+ * One multi-token textual inversion run (paper §4, App. E.1).
+ *
+ * @param maxTokens   K: lengths 1..K are learned together, each with its own placeholder tokens
+ * @param steps       optimiser steps
+ * @param batch       samples per step, spread evenly over the K lengths (so at least K)
+ * @param lr          constant AdamW learning rate
+ * @param weightDecay AdamW's decoupled weight decay on the placeholder vectors (diffusers: 1e-2)
+ * @param seed        every random draw (timesteps, templates, noise) derives from (seed, step)
+ * @param initToken   a single-token word whose embedding initialises every placeholder vector
+ * @param templates   prompt templates with "{}" for the placeholder sequence ({@link Templates})
+ */
+public record InversionConfig(int maxTokens, int steps, int batch, double lr, double weightDecay, long seed,
+                              String initToken, List<String> templates) {
+    /**
+     * Default init word for the shapes world: "and" joins the element phrases of nearly every
+     * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
+     */
+    public static final String SHAPES_INIT_TOKEN = "and";
+
+    public InversionConfig {
+        if (maxTokens < 1) throw new IllegalArgumentException("maxTokens (K) must be at least 1, found " + maxTokens);
+        if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, found " + steps);
+        if (batch < maxTokens) {
+            throw new IllegalArgumentException("batch must hold at least one sample per length: expected >= " + maxTokens
+                    + " (K), found " + batch);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number > 0, found " + lr);
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new IllegalArgumentException("weight decay must be a finite number >= 0, found " + weightDecay);
+        }
+        if (initToken == null || initToken.isBlank() || initToken.strip().contains(" ")) {
+            throw new IllegalArgumentException("init token must be one word, found '" + initToken + "'");
+        }
+        initToken = initToken.strip();
+        templates = List.copyOf(templates);
+        if (templates.isEmpty()) throw new IllegalArgumentException("templates must not be empty");
+        for (String t : templates) {
+            if (!t.contains("{}")) throw new IllegalArgumentException("template '" + t + "' has no {} for the placeholder sequence");
+        }
+    }
+
+    /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
+    public static InversionConfig tiny() {
+        return new InversionConfig(2, 30, 4, 5e-2, 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+    }
+
+    /** A laptop run: K = 5, batch 10, 500 steps at a raised lr. */
+    public static InversionConfig cpu() {
+        return new InversionConfig(5, 500, 10, 2e-3, 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+    }
+
+    /** App. E.1: K = 5, batch 20, lr 5e-4, 2000 steps, AdamW. */
+    public static InversionConfig paper() {
+        return new InversionConfig(5, 2000, 20, 5e-4, 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+    }
+
+    /** "tiny", "cpu" or "paper". */
+    public static InversionConfig preset(String name) {
+        return switch (name) {
+            case "tiny" -> tiny();
+            case "cpu" -> cpu();
+            case "paper" -> paper();
+            default -> throw new IllegalArgumentException("unknown inversion preset '" + name + "': expected tiny, cpu or paper");
+        };
+    }
+
+    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, weightDecay, seed, initToken, templates); }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, weightDecay, seed, initToken, templates); }
+    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, weightDecay, seed, initToken, templates); }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, weightDecay, seed, initToken, templates); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, weightDecay, s, initToken, templates); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, weightDecay, seed, w, templates); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, weightDecay, seed, initToken, t); }
+
+    /** Length (1..K) of batch sample i: contiguous, even blocks; the first batch % K lengths get one extra sample. */
+    public int lengthOfSample(int i) {
+        int base = batch / maxTokens, extra = batch % maxTokens;
+        int bigBlocks = extra * (base + 1);
+        return i < bigBlocks ? 1 + i / (base + 1) : 1 + extra + (i - bigBlocks) / base;
+    }
+}

@@ -1,0 +1,269 @@
+package dev.originality.inversion;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.originality.diffusion.models.text.ClipTextModel;
+import dev.originality.diffusion.pipelines.StableDiffusion;
+import dev.originality.diffusion.schedulers.Scheduler;
+import dev.originality.diffusion.schedulers.Schedulers;
+import dev.originality.diffusion.tokenizer.ClipTokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Multi-token textual inversion (paper §3.1, §4): for one query image and a frozen model, learns
+ * for every length m in 1..K a sequence of m new token embeddings S*_m, all lengths in one batch.
+ * Batch sample i belongs to length {@link InversionConfig#lengthOfSample}; its prompt is a random
+ * template around that length's placeholder sequence. Loss: DDPM noise prediction,
+ * mean over the batch of ‖ε − ε_θ(√ᾱ_t z + √(1−ᾱ_t) ε, t, c)‖² / dim, with z the query's
+ * VAE posterior MEAN × scaling factor (encoded once: deterministic, and a trained VAE's posterior
+ * std is negligible) and t uniform in [0, num_train_timesteps). Only the placeholder vectors have
+ * gradients; every model weight is left untouched.
+ */
+public final class MultiTokenInversion {
+    /** After each step: the batch loss and each length's mean loss (index m − 1; NaN for lengths not trained). */
+    public interface Listener {
+        void onStep(int step, double loss, double[] lengthLoss);
+    }
+
+    /** Sequential mode: called after length m is learned; return false to stop before the next length. */
+    public interface LengthCallback {
+        boolean afterLength(int m, NDArray vectors /* [m, C] */, double finalLoss);
+    }
+
+    /** @param embeddings length m → its vectors [m, C] (in the caller's manager); losses: batch loss per step */
+    public record Result(Map<Integer, NDArray> embeddings, double[] losses) {}
+
+    private final StableDiffusion sd;
+    private final InversionConfig config;
+
+    public MultiTokenInversion(StableDiffusion sd, InversionConfig config) {
+        this.sd = sd;
+        this.config = config;
+    }
+
+    /** images: [1, 3, H, W] in [0, 1] at the model's resolution → scaled posterior-mean latents [1, 4, h, w], in m. */
+    public NDArray encodeLatents(NDArray image, NDManager m) {
+        int side = sd.imageSize();
+        Shape expected = new Shape(1, 3, side, side);
+        if (!image.getShape().equals(expected)) {
+            throw new IllegalArgumentException("query image must have shape " + expected + " (the model's resolution), found "
+                    + image.getShape());
+        }
+        ManagerLeakGuard leaks = ManagerLeakGuard.of(sd.manager());
+        try (NDManager s = m.newSubManager()) {
+            NDArray x = s.create(image.toFloatArray(), expected).mul(2f).sub(1f);                 // [1, 3, H, W] in [-1, 1]
+            NDArray z = sd.vae().encode(x).mean().mul((float) sd.vae().scalingFactor());          // [1, 4, h, w]
+            z.attach(m);
+            return z;
+        } finally {
+            leaks.releaseNew();
+        }
+    }
+
+    /** Learns lengths 1..K together (one batch per step). image: [1, 3, H, W] in [0, 1]. */
+    public Result run(NDArray image, NDManager out, Listener listener) {
+        int[] lengthOfSample = new int[config.batch()];
+        for (int i = 0; i < lengthOfSample.length; i++) lengthOfSample[i] = config.lengthOfSample(i);
+        try (NDManager work = out.newSubManager()) {
+            NDArray z = encodeLatents(image, work);
+            return train(z, lengthOfSample, config.seed(), work, out, listener);
+        }
+    }
+
+    /**
+     * Learns one length at a time (m = 1, 2, …, K), each with the whole batch and all steps, and
+     * stops early when the callback says so. Returns the lengths learned.
+     */
+    public Result runSequential(NDArray image, NDManager out, Listener listener, LengthCallback callback) {
+        Map<Integer, NDArray> all = new LinkedHashMap<>();
+        List<Double> losses = new ArrayList<>();
+        try (NDManager work = out.newSubManager()) {
+            NDArray z = encodeLatents(image, work);
+            for (int m = 1; m <= config.maxTokens(); m++) {
+                int[] lengths = new int[config.batch()];
+                Arrays.fill(lengths, m);
+                long seed = config.seed() * 31 + m;                  // each length its own stream
+                Result r = train(z, lengths, seed, work, out, listener);
+                all.put(m, r.embeddings().get(m));
+                for (double l : r.losses()) losses.add(l);
+                double last = r.losses()[r.losses().length - 1];
+                if (!callback.afterLength(m, r.embeddings().get(m), last)) break;
+            }
+        }
+        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private Result train(NDArray z, int[] lengthOfSample, long seed, NDManager work, NDManager out, Listener listener) {
+        int[] lengths = Arrays.stream(lengthOfSample).distinct().sorted().toArray();
+        List<String> tokens = new ArrayList<>();
+        for (int m : lengths) tokens.addAll(Placeholders.tokens(Placeholders.baseForLength(m), m));
+        ClipTokenizer tok = sd.tokenizer().withAddedTokens(tokens);
+        try (NDManager pm = NDManager.newBaseManager(z.getDevice());
+             EmbeddingAdamW adam = new EmbeddingAdamW(config.weightDecay());
+             Scheduler scheduler = Schedulers.named("ddpm", sd.schedulerConfig())) {
+            NDArray init = initEmbedding(tok, pm);                                               // [C]
+            Map<String, NDArray> vectors = new LinkedHashMap<>();                                // token → [C]
+            for (String t : tokens) {
+                NDArray v = init.duplicate();
+                v.setRequiresGradient(true);
+                vectors.put(t, v);
+            }
+            Batch batch = new Batch(tok, lengthOfSample, config.templates());
+            int trainSteps = (int) scheduler.config().numTrainTimesteps();
+            Shape noiseShape = new Shape(lengthOfSample.length, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3));
+            double[] losses = new double[config.steps()];
+            ManagerLeakGuard leaks = ManagerLeakGuard.of(sd.manager());
+            for (int step = 0; step < config.steps(); step++) {
+                SplittableRandom r = new SplittableRandom(mix(seed, step));
+                long[] t = new long[lengthOfSample.length];
+                for (int i = 0; i < t.length; i++) t[i] = r.nextInt(trainSteps);
+                long[] ids = batch.draw(r);
+                double[] lengthLoss;
+                try (NDManager s = work.newSubManager()) {
+                    Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x5DEECE66DL, step));
+                    NDArray noise = s.randomNormal(noiseShape);                                   // [B, 4, h, w]
+                    float[] perSample;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray l = sampleLosses(s, scheduler, z, noise, t, ids, batch.injected(vectors));   // [B]
+                        NDArray mean = l.mean();
+                        gc.backward(mean);
+                        perSample = l.toFloatArray();
+                    }
+                    lengthLoss = byLength(perSample, lengthOfSample);
+                    double total = 0;
+                    for (float f : perSample) total += f;
+                    losses[step] = total / perSample.length;
+                    for (int m : lengths) {
+                        if (!Double.isFinite(lengthLoss[m - 1])) throw new InversionDivergedException(step, lengthLoss[m - 1], m);
+                    }
+                    adam.step(vectors, config.lr());
+                }
+                leaks.releaseNew();
+                if (listener != null) listener.onStep(step, losses[step], lengthLoss);
+            }
+            Map<Integer, NDArray> result = new LinkedHashMap<>();
+            for (int m : lengths) {
+                NDList rows = new NDList();
+                for (String t : Placeholders.tokens(Placeholders.baseForLength(m), m)) rows.add(vectors.get(t));
+                NDArray stacked = NDArrays.stack(rows);                                           // [m, C]
+                NDArray copy = out.create(stacked.toFloatArray(), stacked.getShape());
+                stacked.close();
+                result.put(m, copy);
+            }
+            return new Result(result, losses);
+        }
+    }
+
+    /**
+     * Per-sample DDPM losses [B] (mean squared error over C, h, w) for fixed draws — the whole
+     * differentiable path, also used by the gradient check. z: [1, 4, h, w]; noise: [B, 4, h, w]
+     * (its manager owns every result); ids: B × L token ids, row-major; injected: token id → [C].
+     */
+    NDArray sampleLosses(NDManager s, Scheduler scheduler, NDArray z, NDArray noise, long[] timesteps, long[] ids,
+                         Map<Long, NDArray> injected) {
+        int b = timesteps.length;
+        NDArray tt = s.create(timesteps);                                                         // [B]
+        NDArray x0 = noise.zerosLike().add(z);                                                    // [B, 4, h, w]
+        NDArray noisy = scheduler.addNoise(x0, noise, tt);
+        NDArray idArray = s.create(ids, new Shape(b, ids.length / b));                            // [B, L]
+        ClipTextModel te = sd.textEncoder();
+        NDArray context = te.forwardEmbeddings(te.embed(idArray, injected), idArray).lastHiddenState(); // [B, L, C]
+        NDArray eps = sd.unet().forward(noisy, tt, context);                                     // [B, 4, h, w]
+        NDArray d = eps.sub(noise);
+        return d.mul(d).reshape(new Shape(b, -1)).mean(new int[] {1});            // libtorch via DJL: one axis only
+    }
+
+    /** The init word's row of the frozen token table, copied into m. */
+    private NDArray initEmbedding(ClipTokenizer tok, NDManager m) {
+        int[] ids = tok.encodeUnpadded(config.initToken());
+        if (ids.length != 3) {
+            throw new IllegalArgumentException("init token '" + config.initToken() + "' must be a single token of the model's "
+                    + "tokenizer, found " + (ids.length - 2) + " tokens");
+        }
+        NDArray table = sd.textEncoder().parameters().get("text_model.embeddings.token_embedding.weight"); // [V, C]
+        try (NDArray row = table.get(ids[1])) {
+            return m.create(row.toFloatArray(), new Shape(row.getShape().get(0)));
+        }
+    }
+
+    private static double[] byLength(float[] perSample, int[] lengthOfSample) {
+        int k = Arrays.stream(lengthOfSample).max().orElse(0);
+        double[] sum = new double[k];
+        int[] n = new int[k];
+        for (int i = 0; i < perSample.length; i++) {
+            sum[lengthOfSample[i] - 1] += perSample[i];
+            n[lengthOfSample[i] - 1]++;
+        }
+        for (int m = 0; m < k; m++) sum[m] = n[m] == 0 ? Double.NaN : sum[m] / n[m];
+        return sum;
+    }
+
+    /** SplitMix64 of (seed, step): draws of a step depend on nothing else. */
+    static long mix(long seed, long step) {
+        long z = seed * 0x9E3779B97F4A7C15L + (step + 1) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Prompt drawing for a batch: each sample a random template around its length's sequence. */
+    static final class Batch {
+        private final ClipTokenizer tok;
+        private final int[] lengthOfSample;
+        private final List<String> templates;
+        private final Map<String, long[]> cache = new HashMap<>();
+
+        Batch(ClipTokenizer tok, int[] lengthOfSample, List<String> templates) {
+            this.tok = tok;
+            this.lengthOfSample = lengthOfSample;
+            this.templates = templates;
+            for (int m : Arrays.stream(lengthOfSample).distinct().toArray()) checkSequence(m);
+        }
+
+        /** Token ids B × L (row-major) of one random prompt per sample. */
+        long[] draw(SplittableRandom r) {
+            int len = tok.maxLength();
+            long[] ids = new long[lengthOfSample.length * len];
+            for (int i = 0; i < lengthOfSample.length; i++) {
+                String prompt = prompt(templates.get(r.nextInt(templates.size())), lengthOfSample[i]);
+                System.arraycopy(cache.computeIfAbsent(prompt, tok::encode), 0, ids, i * len, len);
+            }
+            return ids;
+        }
+
+        String prompt(String template, int m) {
+            return Templates.fill(template, Placeholders.sequence(Placeholders.baseForLength(m), m));
+        }
+
+        /** Token id → vector, for ClipTextModel.embed. */
+        Map<Long, NDArray> injected(Map<String, NDArray> vectors) {
+            Map<Long, NDArray> byId = new HashMap<>();
+            vectors.forEach((t, v) -> byId.put((long) tok.tokenId(t), v));
+            return byId;
+        }
+
+        /** The sequence alone must tokenize to exactly its placeholder ids (no BPE split of a placeholder). */
+        private void checkSequence(int m) {
+            int[] ids = tok.encodeUnpadded(Placeholders.sequence(Placeholders.baseForLength(m), m));
+            List<String> names = Placeholders.tokens(Placeholders.baseForLength(m), m);
+            boolean ok = ids.length == m + 2;
+            for (int i = 0; ok && i < m; i++) ok = ids[i + 1] == tok.tokenId(names.get(i));
+            if (!ok) {
+                throw new IllegalStateException("placeholder sequence " + names + " tokenized to " + Arrays.toString(ids)
+                        + ", expected bos, one id per placeholder, eos");
+            }
+        }
+    }
+}
