@@ -21,7 +21,7 @@ OUT=bench/out
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Doffline=true \
+java -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "originality-cli/target/originality.jar:originality-cli/target/lib/*" \
     bench/Bench.java "$WARMUP" "$REPS" 2>&1 | grep -E '^(RESULT|PARAMS)' | tee "$OUT/ours.txt"
