@@ -24,6 +24,7 @@ echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(
 java -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "originality-cli/target/originality.jar:originality-cli/target/lib/*" \
-    bench/Bench.java "$WARMUP" "$REPS" 2>&1 | grep -E '^(RESULT|PARAMS)' | tee "$OUT/ours.txt"
+    bench/Bench.java "$WARMUP" "$REPS" > "$OUT/ours.log" 2>&1 || { tail -30 "$OUT/ours.log"; exit 1; }
+grep -E '^(RESULT|PARAMS)' "$OUT/ours.log" | tee "$OUT/ours.txt"
 $PY bench/peer.py --warmup "$WARMUP" --reps "$REPS" --java "$OUT/ours.txt"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
