@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Engine benchmark: our engine (bench/Bench.java on the originality jars) vs PyTorch eager
+# (bench/peer.py) on this CPU, 2 intra-op threads each. See bench/README.md.
+# Usage: bench/run.sh [WARMUP REPS]   (SKIP_BUILD=1 reuses originality-cli/target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WARMUP=${1:-1}
+REPS=${2:-3}
+PY=/usr/bin/python3
+
+# PyTorch at its best: Debian's python3-torch plus OpenBLAS (without it torch falls back to
+# the reference BLAS, ~14x slower at sgemm).
+if ! $PY -c 'import torch' 2>/dev/null || ! dpkg -s libopenblas0-pthread >/dev/null 2>&1; then
+    apt-get install -y python3-torch libopenblas0-pthread >/dev/null
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    ./mvnw -B -q -o -DskipTests package
+fi
+
+OUT=bench/out
+mkdir -p "$OUT"
+export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "originality-cli/target/originality.jar:originality-cli/target/lib/*" \
+    bench/Bench.java "$WARMUP" "$REPS" > "$OUT/ours.log" 2>&1 || { tail -30 "$OUT/ours.log"; exit 1; }
+grep -E '^(RESULT|PARAMS)' "$OUT/ours.log" | tee "$OUT/ours.txt"
+$PY bench/peer.py --warmup "$WARMUP" --reps "$REPS" --java "$OUT/ours.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
