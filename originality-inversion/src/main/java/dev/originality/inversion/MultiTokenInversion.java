@@ -61,14 +61,11 @@ public final class MultiTokenInversion {
             throw new IllegalArgumentException("query image must have shape " + expected + " (the model's resolution), found "
                     + image.getShape());
         }
-        ManagerLeakGuard leaks = ManagerLeakGuard.of(sd.manager());
         try (NDManager s = m.newSubManager()) {
             NDArray x = s.create(image.toFloatArray(), expected).mul(2f).sub(1f);                 // [1, 3, H, W] in [-1, 1]
             NDArray z = sd.vae().encode(x).mean().mul((float) sd.vae().scalingFactor());          // [1, 4, h, w]
             z.attach(m);
             return z;
-        } finally {
-            leaks.releaseNew();
         }
     }
 
@@ -124,7 +121,6 @@ public final class MultiTokenInversion {
             int trainSteps = (int) scheduler.config().numTrainTimesteps();
             Shape noiseShape = new Shape(lengthOfSample.length, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3));
             double[] losses = new double[config.steps()];
-            ManagerLeakGuard leaks = ManagerLeakGuard.of(sd.manager());
             for (int step = 0; step < config.steps(); step++) {
                 SplittableRandom r = new SplittableRandom(mix(seed, step));
                 long[] t = new long[lengthOfSample.length];
@@ -150,7 +146,6 @@ public final class MultiTokenInversion {
                     }
                     adam.step(vectors, config.lr());
                 }
-                leaks.releaseNew();
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }
             Map<Integer, NDArray> result = new LinkedHashMap<>();
