@@ -49,6 +49,8 @@ public final class VaeTrainer {
                     adam.restore(Checkpoint.tensors(modelDir, STAGE, "optimizer", tmp), start);
                 }
                 log.truncate(STAGE, start);
+            } else {
+                log.truncate(STAGE, 0);    // a fresh run of this stage replaces its old rows
             }
             params.values().forEach(a -> a.setRequiresGradient(true));
             long t0 = System.nanoTime();
