@@ -70,7 +70,6 @@ public final class UNetTrainer {
                 log.truncate(STAGE, start);
             } else {
                 log.truncate(STAGE, 0);    // a fresh run of this stage replaces its old rows
-            } else {
                 ema = new Ema(params, p.emaDecay());
             }
             params.values().forEach(a -> a.setRequiresGradient(true));
