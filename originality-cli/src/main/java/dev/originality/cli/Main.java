@@ -6,8 +6,9 @@ import picocli.CommandLine.Command;
 /** The `originality` command. Library code throws; only this class turns errors into exit codes. */
 @Command(name = "originality", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Measure how original an image is with respect to a text-to-image diffusion model.",
-        subcommands = {DatasetCommand.class, QueriesCommand.class, TrainCommand.class, GenerateCommand.class,
-                InvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DatasetCommand.class, QueriesCommand.class, TrainCommand.class, GenerateCommand.class,
+                InvertCommand.class, ScoreCommand.class, DetectCommand.class, TrainDetectorCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
     /** Bad input: one line on stderr, this exit code (picocli uses the same for bad options). */
     public static final int EXIT_USAGE = 2;

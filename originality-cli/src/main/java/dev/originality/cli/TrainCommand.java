@@ -87,6 +87,10 @@ final class TrainCommand implements Callable<Integer> {
         if (doUnet) {
             try (ProgressBar bar = Progress.bar("unet", p.unetSteps())) {
                 UNetTrainer.Result r = UNetTrainer.train(images, p, seed, vaeDir, out, resume, (st, step, total, loss) -> {
+                    if (st.equals(UNetTrainer.LATENTS)) {
+                        bar.setExtraMessage(String.format(" encoding latents %d/%d (once; cached for --resume)", step, total));
+                        return;
+                    }
                     bar.stepTo(step);
                     bar.setExtraMessage(String.format(" loss %.4f", loss));
                 });

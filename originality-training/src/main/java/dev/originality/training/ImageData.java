@@ -64,6 +64,21 @@ public final class ImageData {
         return new ImageData(px, recs.stream().map(ImageRecord::text).toArray(String[]::new), sizes[0]);
     }
 
+    /** SHA-256 over every image's pixels and caption, in order: two loads of the same data agree. */
+    public String fingerprint() {
+        try {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            for (int i = 0; i < pixels.length; i++) {
+                d.update(pixels[i]);
+                d.update(captions[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                d.update((byte) 0);
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public int count() {
         return pixels.length;
     }

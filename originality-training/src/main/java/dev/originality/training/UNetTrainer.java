@@ -29,6 +29,8 @@ import java.util.SplittableRandom;
 public final class UNetTrainer {
     public static final String STAGE = "unet";
     static final String UNET = "unet.", TEXT = "text_encoder.";
+    /** The progress stage of the one-off latent encoding before the first step. */
+    public static final String LATENTS = "latents";
 
     private UNetTrainer() {}
 
@@ -44,7 +46,9 @@ public final class UNetTrainer {
                 throw new IllegalArgumentException("the VAE in '" + vaeDir + "' has factor " + vae.config().downscaleFactor()
                         + ", preset '" + p.name() + "' needs " + p.imageSize() / p.latentSize());
             }
-            float[][] latents = Latents.encode(vae, data, m);                        // N × [4·h·w], scaled
+            String vaeSha = dev.originality.diffusion.io.Hashing.sha256(vaeDir.resolve("diffusion_pytorch_model.safetensors"));
+            float[][] latents = Latents.cached(vae, vaeSha, data, Checkpoint.dir(modelDir, STAGE).resolve(Latents.CACHE), m,
+                    n -> progress.step(LATENTS, n, data.count(), Double.NaN));             // N × [4·h·w], scaled
             TextStack text = TextStack.create(data.captions(), p, m, seed + 1);
             long[][] ids = new long[data.count()][];
             for (int i = 0; i < ids.length; i++) ids[i] = text.tokenizer().encode(data.caption(i));

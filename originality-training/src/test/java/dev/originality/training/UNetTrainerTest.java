@@ -68,6 +68,24 @@ class UNetTrainerTest {
         }
     }
 
+    @Test
+    void latentCacheIsReusedOnlyForTheSameVaeAndData() throws Exception {
+        Path cache = tmp.resolve("cache/latents.safetensors");
+        try (NDManager m = NDManager.newBaseManager()) {
+            var v = dev.originality.diffusion.models.vae.AutoencoderKL.load(vae, m);
+            float[][] fresh = Latents.encode(v, data, m);
+            float[][] first = Latents.cached(v, "vae-a", data, cache, m, i -> { });
+            assertThat(first).isDeepEqualTo(fresh);
+            assertThat(SafeTensors.read(cache).metadata()).containsEntry("vae_sha256", "vae-a").containsEntry("data_sha256", data.fingerprint());
+            int[] encoded = {0};
+            float[][] again = Latents.cached(v, "vae-a", data, cache, m, i -> encoded[0] = i);
+            assertThat(encoded[0]).as("read from the cache, not encoded").isZero();
+            assertThat(again).isDeepEqualTo(fresh);
+            Latents.cached(v, "vae-b", data, cache, m, i -> encoded[0] = i);
+            assertThat(encoded[0]).as("another VAE: encoded again").isEqualTo(data.count());
+        }
+    }
+
     private static double mean(List<String> rows) {
         return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).average().orElseThrow();
     }

@@ -8,11 +8,9 @@ import dev.originality.diffusion.schedulers.SchedulerConfig;
 import dev.originality.diffusion.tokenizer.ClipTokenizer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -102,12 +100,7 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     static String folderHash(Path dir) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = dev.originality.diffusion.io.Hashing.sha256Digest();
         List<Path> files;
         try (var walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile)
@@ -115,12 +108,9 @@ public final class StableDiffusion implements AutoCloseable {
                     .filter(p -> COMPONENTS.contains(dir.relativize(p).getName(0).toString()) || p.getParent().equals(dir))
                     .sorted().toList();
         }
-        byte[] buf = new byte[1 << 16];
         for (Path f : files) {
             md.update(dir.relativize(f).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            try (InputStream in = Files.newInputStream(f)) {
-                for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            }
+            dev.originality.diffusion.io.Hashing.update(md, f);
         }
         return HexFormat.of().formatHex(md.digest());
     }

@@ -31,31 +31,55 @@ public final class TextToImage {
 
     public static Result run(StableDiffusion sd, GenerationRequest r, NDManager out, boolean recordSteps, IntConsumer progress) {
         int n = r.numImages();
-        try (Scheduler scheduler = Schedulers.named(r.scheduler(), sd.schedulerConfig()); NDManager work = out.newSubManager()) {
-            scheduler.setTimesteps(r.steps());
-            long[] timesteps = scheduler.timesteps();
+        try (NDManager work = out.newSubManager()) {
             NDArray cond = encodePrompt(sd, r.prompt(), r.injected(), n, work);                     // [N, L, C]
-            NDArray context = r.guided()
-                    ? NDArrays.concat(new NDList(encodePrompt(sd, r.negativePrompt(), r.injected(), n, work), cond))
-                    : cond;                                                                        // [2N or N, L, C]
-            NDArray latents = initialLatents(sd, r, work).mul((float) scheduler.initNoiseSigma()); // [N, 4, h, w]
+            NDArray uncond = r.guided() ? encodePrompt(sd, r.negativePrompt(), r.injected(), n, work) : null;
+            NDArray latents = initialLatents(sd, r, work);                                         // [N, 4, h, w]
+            return denoise(sd, cond, uncond, latents, new Sampling(r.steps(), r.guidanceScale(), r.scheduler(), r.seed()),
+                    out, recordSteps, progress);
+        }
+    }
+
+    /**
+     * How the latents are denoised: steps, guidance, scheduler and the seed of the scheduler's
+     * per-step noise (used only by stochastic schedulers such as DDPM).
+     */
+    public record Sampling(int steps, double guidanceScale, String scheduler, long seed) {
+        public boolean guided() {
+            return guidanceScale > 1.0;
+        }
+    }
+
+    /**
+     * The denoising loop on given text contexts: cond and uncond [N, L, C] (uncond may be null when
+     * unguided), start noise [N, 4, h, w] (unit variance; scaled here by init_noise_sigma). Lets a
+     * caller batch different prompts, e.g. every token length of an inversion, into one run.
+     */
+    public static Result denoise(StableDiffusion sd, NDArray cond, NDArray uncond, NDArray noise, Sampling p, NDManager out,
+                                 boolean recordSteps, IntConsumer progress) {
+        if (p.guided() && uncond == null) throw new IllegalArgumentException("guided sampling needs an unconditional context");
+        try (Scheduler scheduler = Schedulers.named(p.scheduler(), sd.schedulerConfig()); NDManager work = out.newSubManager()) {
+            scheduler.setTimesteps(p.steps());
+            long[] timesteps = scheduler.timesteps();
+            NDArray context = p.guided() ? NDArrays.concat(new NDList(uncond, cond)) : cond;      // [2N or N, L, C]
+            NDArray latents = noise.mul((float) scheduler.initNoiseSigma());                       // [N, 4, h, w]
             List<NDArray> steps = new ArrayList<>();
             for (int i = 0; i < timesteps.length; i++) {
                 long t = timesteps[i];
                 try (NDManager step = work.newSubManager()) {
-                    NDArray in = r.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents;
+                    NDArray in = p.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents;
                     NDArray tt = step.full(new Shape(in.getShape().get(0)), t, DataType.INT64);
                     NDArray eps = sd.unet().forward(in, tt, context);                              // [2N or N, 4, h, w]
-                    if (r.guided()) {
+                    if (p.guided()) {
                         NDList parts = eps.split(2, 0);
-                        eps = parts.get(0).add(parts.get(1).sub(parts.get(0)).mul((float) r.guidanceScale()));
+                        eps = parts.get(0).add(parts.get(1).sub(parts.get(0)).mul((float) p.guidanceScale()));
                     }
-                    NDArray noise = null;
+                    NDArray stepNoise = null;
                     if (scheduler.needsNoise()) {
-                        Engine.getInstance().setRandomSeed(seedFor(r.seed(), i + 1));
-                        noise = step.randomNormal(latents.getShape());
+                        Engine.getInstance().setRandomSeed(seedFor(p.seed(), i + 1));
+                        stepNoise = step.randomNormal(latents.getShape());
                     }
-                    NDArray next = scheduler.step(eps, t, latents, noise);
+                    NDArray next = scheduler.step(eps, t, latents, stepNoise);
                     next.attach(work);
                     latents = next;
                     if (recordSteps) {
@@ -71,6 +95,13 @@ public final class TextToImage {
             images.attach(out);
             return new Result(latents, images, steps, timesteps);
         }
+    }
+
+    /** Unit-variance start noise [n, 4, h, w] for the model, drawn from a request seed exactly as {@link #run} draws it. */
+    public static NDArray startNoise(StableDiffusion sd, long seed, int n, NDManager m) {
+        int side = sd.unet().config().sampleSize();
+        Engine.getInstance().setRandomSeed(seedFor(seed, 0));
+        return m.randomNormal(new Shape(n, sd.unet().config().inChannels(), side, side));
     }
 
     /** [N, 3, H, W] in [0, 1] from latents [N, 4, h, w]. */
@@ -103,8 +134,7 @@ public final class TextToImage {
             }
             return r.initialLatents().toType(DataType.FLOAT32, true);
         }
-        Engine.getInstance().setRandomSeed(seedFor(r.seed(), 0));
-        return m.randomNormal(shape);
+        return startNoise(sd, r.seed(), r.numImages(), m);
     }
 
     /** libtorch's generator seed for one use (0: initial noise, i: step i's noise) of a request seed. */

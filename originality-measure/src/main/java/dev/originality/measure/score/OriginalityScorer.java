@@ -1,0 +1,129 @@
+package dev.originality.measure.score;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.originality.diffusion.io.PngImages;
+import dev.originality.diffusion.pipelines.StableDiffusion;
+import dev.originality.inversion.MultiTokenInversion;
+import dev.originality.inversion.QueryImage;
+import dev.originality.measure.ElementSets;
+import dev.originality.measure.detect.Detection;
+import dev.originality.measure.detect.ShapeDetector;
+import dev.originality.shapes.Element;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Scores the originality of synthetic-world images against a frozen model (paper §4): invert the
+ * query into m = 1..K tokens (all lengths in one batch, or one at a time with early stop), draw N
+ * reconstructions per length, count those in which the detector finds exactly the query's element
+ * multiset, check their layouts stayed in distribution, and take the smallest passing m.
+ */
+public final class OriginalityScorer {
+    /** Phases report their total and then each step done. */
+    public interface Progress {
+        void phase(String name, int total);
+
+        void step(int done, String message);
+
+        Progress NONE = new Progress() {
+            @Override
+            public void phase(String name, int total) {}
+
+            @Override
+            public void step(int done, String message) {}
+        };
+    }
+
+    private final StableDiffusion sd;
+    private final ShapeDetector detector;
+    private final ScoreConfig config;
+
+    public OriginalityScorer(StableDiffusion sd, ShapeDetector detector, ScoreConfig config) {
+        this.sd = sd;
+        this.detector = detector;
+        this.config = config;
+    }
+
+    public ScoreConfig config() {
+        return config;
+    }
+
+    public Score score(BufferedImage input, Progress progress) {
+        int side = sd.imageSize();
+        try (NDManager m = NDManager.newBaseManager(sd.manager().getDevice())) {
+            QueryImage q = QueryImage.of(input, side, m);
+            BufferedImage query = PngImages.toImage(q.pixels().get(0));                           // as the model sees it
+            List<Detection> found = detector.detect(query, config.detectorThreshold());
+            List<Element> elements = ElementSets.elements(found);
+            List<Layouts.Placed> layout = Layouts.of(found, side);
+            MultiTokenInversion inversion = new MultiTokenInversion(sd, config.inversion());
+            Reconstructor rec = new Reconstructor(sd, config);
+            Map<Integer, List<BufferedImage>> images = new TreeMap<>();
+            Map<Integer, float[]> vectors = new TreeMap<>();
+            List<LengthResult> results = new ArrayList<>();
+            long width = sd.textEncoder().config().hiddenSize();
+            double[] seconds = new double[2];
+            long t0 = System.nanoTime();
+            if (!config.sequential()) {
+                progress.phase("invert", config.inversion().steps());
+                var inv = inversion.run(q.pixels(), m, (step, loss, byLength) -> progress.step(step + 1, String.format("loss %.4f", loss)));
+                seconds[0] = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                double lastLoss = inv.losses()[inv.losses().length - 1];
+                progress.phase("reconstruct", rec.stepsFor(inv.embeddings().size()));
+                Map<Integer, List<BufferedImage>> drawn = rec.draw(inv.embeddings(), i -> progress.step(i, ""));
+                for (var e : inv.embeddings().entrySet()) {
+                    vectors.put(e.getKey(), e.getValue().toFloatArray());
+                    images.put(e.getKey(), drawn.get(e.getKey()));
+                    results.add(judge(e.getKey(), drawn.get(e.getKey()), elements, layout, lastLoss));
+                }
+                seconds[1] = (System.nanoTime() - t1) / 1e9;
+            } else {
+                double[] reconTime = {0};
+                inversion.runSequential(q.pixels(), m, (step, loss, byLength) -> {}, (len, vecs, loss) -> {
+                    long t1 = System.nanoTime();
+                    Map<Integer, List<BufferedImage>> drawn = rec.draw(Map.of(len, vecs), i -> {});
+                    vectors.put(len, vecs.toFloatArray());
+                    images.put(len, drawn.get(len));
+                    LengthResult r = judge(len, drawn.get(len), elements, layout, loss);
+                    results.add(r);
+                    reconTime[0] += (System.nanoTime() - t1) / 1e9;
+                    progress.step(len, "m=" + len + " rate " + r.rate() + (r.passed() ? " passed" : ""));
+                    return !r.passed();
+                });
+                seconds[1] = reconTime[0];
+                seconds[0] = (System.nanoTime() - t0) / 1e9 - seconds[1];
+            }
+            Integer min = null;
+            for (LengthResult r : results) {
+                if (r.passed()) {
+                    min = r.tokens();
+                    break;
+                }
+            }
+            return new Score(query, q.preprocessing(), elements, results, min, images, vectors, (int) width, seconds[0], seconds[1]);
+        }
+    }
+
+    /** Judges the samples of one length against the query's elements and layout. */
+    LengthResult judge(int tokens, List<BufferedImage> samples, List<Element> elements, List<Layouts.Placed> layout, double loss) {
+        List<List<Detection>> dets = detector.detectAll(samples, config.detectorThreshold());
+        List<List<Layouts.Placed>> hits = new ArrayList<>();
+        for (int j = 0; j < samples.size(); j++) {
+            if (ElementSets.sameMultiset(ElementSets.elements(dets.get(j)), elements)) {
+                hits.add(Layouts.of(dets.get(j), samples.get(j).getWidth()));
+            }
+        }
+        Layouts.Check check = Layouts.check(layout, hits, config);
+        double rate = hits.size() / (double) samples.size();
+        double[] ci = Bootstrap.ci95(hits.size(), samples.size(), config.seed() * 31 + tokens);
+        boolean passed = rate >= config.threshold() && check.inDistribution();
+        return new LengthResult(tokens, samples.size(), hits.size(), ci, check, passed, dets, loss);
+    }
+
+}

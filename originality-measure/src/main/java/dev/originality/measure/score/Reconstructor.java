@@ -1,0 +1,90 @@
+package dev.originality.measure.score;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.originality.diffusion.io.PngImages;
+import dev.originality.diffusion.pipelines.StableDiffusion;
+import dev.originality.diffusion.pipelines.TextToImage;
+import dev.originality.inversion.Placeholders;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntConsumer;
+
+/**
+ * Draws the reconstructions of every learned length in as few denoising runs as memory allows:
+ * rows (length m, sample j) are stacked, each with the prompt "S*_1 … S*_m" of its length and the
+ * start noise of seed (seed + j), the same noise for every length, so that lengths differ only in
+ * their tokens. Rows are cut into chunks of at most maxBatch; each row's result depends only on
+ * its prompt and its noise.
+ */
+public final class Reconstructor {
+    private final StableDiffusion sd;
+    private final ScoreConfig config;
+
+    public Reconstructor(StableDiffusion sd, ScoreConfig config) {
+        this.sd = sd;
+        this.config = config;
+    }
+
+    /** Seed of sample j (the same for every length). */
+    public long sampleSeed(int j) {
+        return config.seed() + j;
+    }
+
+    /** Denoising steps that {@link #draw} will run for this many lengths (for progress bars). */
+    public int stepsFor(int lengths) {
+        int rows = lengths * config.samples();
+        return ((rows + config.maxBatch() - 1) / config.maxBatch()) * config.steps();
+    }
+
+    /**
+     * embeddings: length m → its vectors [m, C]. Returns length m → its samples' images, in sample
+     * order. progress receives the number of denoising steps done so far.
+     */
+    public Map<Integer, List<BufferedImage>> draw(Map<Integer, NDArray> embeddings, IntConsumer progress) {
+        List<Integer> lengths = new ArrayList<>(embeddings.keySet());
+        int n = config.samples(), rows = lengths.size() * n;
+        Map<Integer, List<BufferedImage>> out = new LinkedHashMap<>();
+        for (int m : lengths) out.put(m, new ArrayList<>(n));
+        int[] done = {0};
+        try (NDManager work = NDManager.newBaseManager(sd.manager().getDevice())) {
+            NDArray uncond = TextToImage.encodePrompt(sd, "", Map.of(), 1, work);                  // [1, L, C]
+            Map<Integer, NDArray> cond = new LinkedHashMap<>();
+            for (int m : lengths) cond.put(m, context(m, embeddings.get(m), work));                // [1, L, C]
+            List<NDArray> noise = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) noise.add(TextToImage.startNoise(sd, sampleSeed(j), 1, work));   // [1, 4, h, w]
+            TextToImage.Sampling sampling = new TextToImage.Sampling(config.steps(), config.guidance(), config.scheduler(), config.seed());
+            for (int from = 0; from < rows; from += config.maxBatch()) {
+                int to = Math.min(rows, from + config.maxBatch());
+                try (NDManager chunk = work.newSubManager()) {
+                    NDList c = new NDList(), u = new NDList(), z = new NDList();
+                    for (int r = from; r < to; r++) {
+                        c.add(cond.get(lengths.get(r / n)));
+                        u.add(uncond);
+                        z.add(noise.get(r % n));
+                    }
+                    int base = done[0];
+                    TextToImage.Result res = TextToImage.denoise(sd, NDArrays.concat(c), NDArrays.concat(u), NDArrays.concat(z),
+                            sampling, chunk, false, i -> progress.accept(base + i));
+                    done[0] += config.steps();
+                    for (int r = from; r < to; r++) out.get(lengths.get(r / n)).add(PngImages.toImage(res.images().get(r - from)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The prompt of length m, its placeholders bound to the learned vectors: [1, L, C]. */
+    private NDArray context(int m, NDArray vectors, NDManager work) {
+        String base = Placeholders.baseForLength(m);
+        List<String> tokens = Placeholders.tokens(base, m);
+        Map<String, NDArray> injected = new LinkedHashMap<>();
+        for (int i = 0; i < m; i++) injected.put(tokens.get(i), vectors.get(i));
+        return TextToImage.encodePrompt(sd, Placeholders.sequence(base, m), injected, 1, work);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.originality.measure.score;
+
+import dev.originality.shapes.Element;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The originality of one image: the smallest number of learned tokens that reconstructs it in
+ * distribution ({@code minTokens}, null when no length up to K does: verdict "+").
+ *
+ * @param query        the query at the model's resolution, as scored
+ * @param preprocessing how the input was brought to the model's resolution
+ * @param images       length → its reconstructions, in sample order
+ * @param embeddings   length → its learned vectors, row-major [m * C]
+ */
+public record Score(BufferedImage query, String preprocessing, List<Element> queryElements, List<LengthResult> perLength,
+                    Integer minTokens, Map<Integer, List<BufferedImage>> images, Map<Integer, float[]> embeddings, int embeddingWidth,
+                    double inversionSeconds, double reconstructionSeconds) {
+
+    public String verdict() {
+        return minTokens == null ? "+" : Integer.toString(minTokens);
+    }
+
+    public double seconds() {
+        return inversionSeconds + reconstructionSeconds;
+    }
+}

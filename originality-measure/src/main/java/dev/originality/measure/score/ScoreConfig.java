@@ -1,0 +1,122 @@
+package dev.originality.measure.score;
+
+import dev.originality.inversion.InversionConfig;
+import java.util.Locale;
+
+/**
+ * One originality score (paper §4): invert the query into m = 1..K tokens, draw {@code samples}
+ * reconstructions per length, judge each with the detector, and take the smallest m whose
+ * reconstruction rate reaches {@code threshold} while staying in distribution.
+ *
+ * @param inversion       the multi-token inversion (its maxTokens is K)
+ * @param samples         N reconstructions per length, sample j drawn from seed {@code seed + j} for every length
+ * @param threshold       τ: the reconstruction rate a length needs, in (0, 1]
+ * @param steps           inference steps of each reconstruction
+ * @param guidance        classifier-free guidance scale of the reconstructions
+ * @param scheduler       sampler of the reconstructions (ddim, pndm, ddpm)
+ * @param seed            seed of the reconstructions (the inversion has its own, in {@code inversion})
+ * @param sequential      learn and judge one length at a time and stop at the first that passes
+ *                        (cheaper for generic images, dearer for original ones)
+ * @param detectorThreshold detections below this confidence are ignored (paper: 0.9)
+ * @param minVariation    in-distribution: mean pairwise displacement of the reconstructed layouts, as a
+ *                        fraction of the image side, must reach this (the world places elements at random)
+ * @param copyDistance    a reconstruction whose layout lies within this fraction of the side of the
+ *                        query's layout copies it
+ * @param maxCopyShare    in-distribution fails when more than this share of the reconstructions copy the query
+ * @param maxBatch        most images denoised at once (memory bound); results do not depend on it
+ */
+public record ScoreConfig(InversionConfig inversion, int samples, double threshold, int steps, double guidance, String scheduler,
+                          long seed, boolean sequential, double detectorThreshold, double minVariation, double copyDistance,
+                          double maxCopyShare, int maxBatch) {
+    public static final double DEFAULT_THRESHOLD = 0.5;
+
+    public ScoreConfig {
+        if (samples < 1) throw new IllegalArgumentException("samples must be at least 1, found " + samples);
+        if (!(threshold > 0 && threshold <= 1)) throw new IllegalArgumentException("threshold τ must be in (0, 1], found " + threshold);
+        if (steps < 1 || steps > 1000) throw new IllegalArgumentException("inference steps must be in 1..1000, found " + steps);
+        if (!(guidance >= 0) || Double.isInfinite(guidance)) throw new IllegalArgumentException("guidance must be a finite number >= 0, found " + guidance);
+        if (!(detectorThreshold >= 0 && detectorThreshold <= 1)) {
+            throw new IllegalArgumentException("detector threshold must be in [0, 1], found " + detectorThreshold);
+        }
+        if (!(minVariation >= 0 && copyDistance >= 0 && maxCopyShare >= 0 && maxCopyShare <= 1)) {
+            throw new IllegalArgumentException("in-distribution bounds must be >= 0 (copy share <= 1), found " + minVariation + ", "
+                    + copyDistance + ", " + maxCopyShare);
+        }
+        if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1, found " + maxBatch);
+    }
+
+    public int maxTokens() {
+        return inversion.maxTokens();
+    }
+
+    /** Test-sized: K = 2, 4 samples, 3 steps. */
+    public static ScoreConfig tiny() {
+        return new ScoreConfig(InversionConfig.tiny(), 4, DEFAULT_THRESHOLD, 3, 3.0, "ddim", 0, false, 0.9, 0.08, 0.03, 0.5, 64);
+    }
+
+    /** This machine: K = 5, inversion 150 steps x batch 10, 10 samples x 10 DDIM steps per length (sized by measurement, see README). */
+    public static ScoreConfig cpu() {
+        InversionConfig inv = InversionConfig.cpu().withSteps(150).withLr(5e-3);
+        return new ScoreConfig(inv, 10, DEFAULT_THRESHOLD, 10, 3.0, "ddim", 0, false, 0.9, 0.08, 0.03, 0.5, 128);
+    }
+
+    /** The paper's recipe: inversion 2000 steps x batch 20 at lr 5e-4, 20 samples x 50 steps per length. */
+    public static ScoreConfig paper() {
+        return new ScoreConfig(InversionConfig.paper(), 20, DEFAULT_THRESHOLD, 50, 7.5, "pndm", 0, false, 0.9, 0.08, 0.03, 0.5, 64);
+    }
+
+    public static ScoreConfig preset(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "tiny" -> tiny();
+            case "cpu" -> cpu();
+            case "paper" -> paper();
+            default -> throw new IllegalArgumentException("unknown score preset '" + name + "': expected tiny, cpu or paper");
+        };
+    }
+
+    public ScoreConfig withInversion(InversionConfig i) {
+        return new ScoreConfig(i, samples, threshold, steps, guidance, scheduler, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withSamples(int n) {
+        return new ScoreConfig(inversion, n, threshold, steps, guidance, scheduler, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withThreshold(double t) {
+        return new ScoreConfig(inversion, samples, t, steps, guidance, scheduler, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withSteps(int s) {
+        return new ScoreConfig(inversion, samples, threshold, s, guidance, scheduler, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withGuidance(double g) {
+        return new ScoreConfig(inversion, samples, threshold, steps, g, scheduler, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withScheduler(String s) {
+        return new ScoreConfig(inversion, samples, threshold, steps, guidance, s, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    /** One seed for everything: the reconstructions use it, the inversion too. */
+    public ScoreConfig withSeed(long s) {
+        return new ScoreConfig(inversion.withSeed(s), samples, threshold, steps, guidance, scheduler, s, sequential, detectorThreshold,
+                minVariation, copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withSequential(boolean q) {
+        return new ScoreConfig(inversion, samples, threshold, steps, guidance, scheduler, seed, q, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, maxBatch);
+    }
+
+    public ScoreConfig withMaxBatch(int b) {
+        return new ScoreConfig(inversion, samples, threshold, steps, guidance, scheduler, seed, sequential, detectorThreshold, minVariation,
+                copyDistance, maxCopyShare, b);
+    }
+}

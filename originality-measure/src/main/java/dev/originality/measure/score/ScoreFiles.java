@@ -1,0 +1,114 @@
+package dev.originality.measure.score;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.originality.diffusion.io.AtomicFiles;
+import dev.originality.diffusion.io.PngImages;
+import dev.originality.inversion.LearnedEmbeddings;
+import dev.originality.inversion.Placeholders;
+import dev.originality.measure.detect.Detection;
+import dev.originality.shapes.Element;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One scored image on disk, in its own folder: {@code score.json} (written last, so its presence
+ * means the folder is complete), {@code report.html}, {@code query.png}, the reconstructions
+ * {@code m<k>/<j>.png} and each length's embeddings {@code embeddings/m<k>.safetensors}
+ * (diffusers learned_embeds format, reusable with {@code generate --embeddings}).
+ */
+public final class ScoreFiles {
+    public static final String SCORE = "score.json", REPORT = "report.html";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private ScoreFiles() {}
+
+    /** Where the score came from: image path and hash, model path and hash, command line, tool version. */
+    public record Source(String image, String imageSha256, String model, String modelSha256, ObjectNode provenance) {}
+
+    public static ObjectNode write(Path dir, Score s, ScoreConfig c, Source src) throws IOException {
+        Files.createDirectories(dir);
+        PngImages.write(dir.resolve("query.png"), s.query(), Map.of("preprocessing", s.preprocessing()));
+        for (var e : s.images().entrySet()) {
+            Path sub = dir.resolve("m" + e.getKey());
+            Files.createDirectories(sub);
+            List<BufferedImage> imgs = e.getValue();
+            for (int j = 0; j < imgs.size(); j++) {
+                PngImages.write(sub.resolve(String.format(Locale.ROOT, "%02d.png", j)), imgs.get(j),
+                        Map.of("tokens", Integer.toString(e.getKey()), "seed", Long.toString(c.seed() + j)));
+            }
+        }
+        Path emb = dir.resolve("embeddings");
+        Files.createDirectories(emb);
+        for (var e : s.embeddings().entrySet()) writeEmbeddings(emb.resolve("m" + e.getKey() + ".safetensors"), e.getKey(), e.getValue(), s.embeddingWidth(), src);
+        ObjectNode json = json(s, c, src);
+        AtomicFiles.writeString(dir.resolve(REPORT), ScoreReport.html(s, c, src));
+        AtomicFiles.writeString(dir.resolve(SCORE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+        return json;
+    }
+
+    private static void writeEmbeddings(Path file, int m, float[] v, int width, Source src) throws IOException {
+        try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var t = nd.create(v, new ai.djl.ndarray.types.Shape(m, width));
+            new LearnedEmbeddings(Placeholders.DEFAULT_BASE, t,
+                    Map.of("tokens", Integer.toString(m), "image_sha256", src.imageSha256(), "model_sha256", src.modelSha256())).save(file);
+        }
+    }
+
+    public static ObjectNode json(Score s, ScoreConfig c, Source src) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("image", src.image());
+        o.put("image_sha256", src.imageSha256());
+        o.put("model", src.model());
+        o.put("model_sha256", src.modelSha256());
+        if (s.minTokens() == null) o.putNull("min_tokens");
+        else o.put("min_tokens", s.minTokens());
+        o.put("verdict", s.verdict());
+        ArrayNode q = o.putArray("query_elements");
+        for (Element e : s.queryElements()) q.add(e.phrase());
+        ArrayNode per = o.putArray("per_length");
+        for (LengthResult r : s.perLength()) {
+            ObjectNode l = per.addObject();
+            l.put("tokens", r.tokens());
+            l.put("reconstruction_rate", r.rate());
+            ArrayNode ci = l.putArray("rate_ci95");
+            ci.add(r.ci95()[0]);
+            ci.add(r.ci95()[1]);
+            l.put("in_distribution", r.check().inDistribution());
+            l.put("passed", r.passed());
+            l.put("reconstructed", r.reconstructed());
+            l.put("samples", r.samples());
+            putNumber(l, "mean_pairwise_displacement", r.check().meanPairwiseDisplacement());
+            l.put("copy_share", r.check().copyShare());
+            putNumber(l, "final_loss", r.finalLoss());
+            ArrayNode found = l.putArray("sample_elements");
+            for (List<Detection> d : r.detections()) {
+                ArrayNode one = found.addArray();
+                for (Detection x : d) one.add(x.element().phrase());
+            }
+        }
+        o.put("preprocessing", s.preprocessing());
+        o.set("config", JSON.valueToTree(c));
+        ObjectNode seeds = o.putObject("seeds");
+        seeds.put("inversion", c.inversion().seed());
+        ArrayNode samples = seeds.putArray("samples");
+        for (int j = 0; j < c.samples(); j++) samples.add(c.seed() + j);
+        ObjectNode secs = o.putObject("seconds");
+        secs.put("inversion", Math.round(s.inversionSeconds() * 10) / 10.0);
+        secs.put("reconstruction", Math.round(s.reconstructionSeconds() * 10) / 10.0);
+        secs.put("total", Math.round(s.seconds() * 10) / 10.0);
+        o.set("provenance", src.provenance());
+        return o;
+    }
+
+    private static void putNumber(ObjectNode o, String key, double v) {
+        if (Double.isFinite(v)) o.put(key, v);
+        else o.putNull(key);
+    }
+}
