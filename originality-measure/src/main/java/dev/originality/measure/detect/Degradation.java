@@ -33,7 +33,7 @@ public record Degradation(double cleanProbability, double blurMax, double noiseM
                           double colourProbability, double colourJitter) {
 
     /** What the detector trains on: a mix of clean and generated-looking damage. */
-    public static final Degradation TRAINING = new Degradation(0.15, 1.5, 0, 0.06, 0.6, 50, 90, 0.5, 8, 0.06, 0.6, 0.5, 0.15);
+    public static final Degradation TRAINING = new Degradation(0.15, 1.5, 0, 0.06, 0.6, 50, 90, 0.5, 8, 0.06, 0.6, 0.5, 0.08);
     /** The acceptance test's damage: blur σ up to 1 px, noise σ 0.05, JPEG quality 60. */
     public static final Degradation EVALUATION = new Degradation(0, 1.0, 0.05, 0.05, 1, 60, 60, 0, 0, 0, 0, 0, 0);
     public static final Degradation NONE = new Degradation(1, 0, 0, 0, 0, 90, 90, 0, 0, 0, 0, 0, 0);

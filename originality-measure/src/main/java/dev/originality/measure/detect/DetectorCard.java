@@ -51,7 +51,7 @@ public final class DetectorCard {
 
                 The evaluation instrument of the synthetic studies (the paper used a fine-tuned YOLOv8 with
                 confidence ≥ 0.9, App. B.1). Two stages: colour segmentation of the image into blobs (per pixel
-                the dominant channel gives the colour, chroma gives the "ink"; 3x3 smoothing, threshold %.2f,
+                the dominant channel gives the colour, darkness (1 − luma) relative to the colour's own gives the "ink"; greys are no colour; 3x3 smoothing, hysteresis thresholds %.2f/%.2f,
                 4-connected components of at least %.0f px at 64x64), then a small CNN (3 conv stages %d/%d/%d,
                 hidden %d, %d parameters) on a %dx%d crop of each blob's ink that names its shape or "not an
                 element", its size and its texture. Confidence = product of the three softmax maxima and the
@@ -83,7 +83,7 @@ public final class DetectorCard {
                 Degraded = blur σ uniform in [0, 1] px, Gaussian noise σ = 0.05, JPEG quality 60.
                 Reproduce the figures with `originality detect --evaluate --model DIR`.
                 """,
-                p.name(), seed, p.segmenter().inkThreshold(), p.segmenter().minArea(), p.classifier().channels1(),
+                p.name(), seed, p.segmenter().inkThreshold(), p.segmenter().growThreshold(), p.segmenter().minArea(), p.classifier().channels1(),
                 p.classifier().channels2(), p.classifier().channels3(), p.classifier().hidden(), parameters(p.classifier()),
                 p.classifier().cropPixels(), p.classifier().cropPixels(),
                 p.images(), seed, 100 * p.sixElementRate(), 100 * p.touchingRate(),

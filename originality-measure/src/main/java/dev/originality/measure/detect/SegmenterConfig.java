@@ -13,7 +13,7 @@ package dev.originality.measure.detect;
  */
 public record SegmenterConfig(double inkThreshold, double growThreshold, double minArea, double maskDilation, double cropSide, int cropPixels) {
     public static final int WORLD = 64;
-    public static final SegmenterConfig DEFAULT = new SegmenterConfig(0.3, 0.15, 8, 2, 32, 32);
+    public static final SegmenterConfig DEFAULT = new SegmenterConfig(0.4, 0.2, 8, 2, 32, 32);
 
     public SegmenterConfig {
         if (!(inkThreshold > 0 && inkThreshold < 1)) throw new IllegalArgumentException("inkThreshold must be in (0, 1), found " + inkThreshold);

@@ -62,6 +62,21 @@ public final class ShapeDetector implements AutoCloseable {
 
     /** Batched over images: one classifier call for all their blobs (the fast path for evaluation). */
     public List<List<Detection>> detectAll(List<BufferedImage> images, double threshold) {
+        return analyseAll(images, threshold).stream().map(Analysis::detections).toList();
+    }
+
+    /**
+     * What the detector made of one image: its confident detections and how many colour blobs it
+     * found in all. {@link #clean()} when every blob is a confident element (no speck, fragment,
+     * smear or doubtful shape): the quality measure of generated images.
+     */
+    public record Analysis(List<Detection> detections, int blobs) {
+        public boolean clean() {
+            return detections.size() == blobs;
+        }
+    }
+
+    public List<Analysis> analyseAll(List<BufferedImage> images, double threshold) {
         if (!(threshold >= 0 && threshold <= 1)) throw new IllegalArgumentException("threshold must be in [0, 1], found " + threshold);
         List<List<Blob>> blobs = new ArrayList<>(images.size());
         List<float[]> all = new ArrayList<>();
@@ -72,7 +87,7 @@ public final class ShapeDetector implements AutoCloseable {
             for (Blob blob : b) all.add(crops.crop(map, blob));
         }
         float[][] probs = classify(all);
-        List<List<Detection>> out = new ArrayList<>(images.size());
+        List<Analysis> out = new ArrayList<>(images.size());
         int k = 0;
         for (List<Blob> b : blobs) {
             List<Detection> dets = new ArrayList<>();
@@ -80,7 +95,7 @@ public final class ShapeDetector implements AutoCloseable {
                 Detection d = decide(blob, probs[k++]);
                 if (d != null && d.confidence() >= threshold) dets.add(d);
             }
-            out.add(dets);
+            out.add(new Analysis(dets, b.size()));
         }
         return out;
     }

@@ -33,7 +33,7 @@ public record TrainPreset(String name, int images, int epochs, int batchSize, do
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tiny" -> new TrainPreset("tiny", 120, 2, 32, 3e-3, 0.2, 0.1,
                     new ClassifierConfig(32, 8, 16, 16, 32), SegmenterConfig.DEFAULT, Degradation.TRAINING);
-            case "cpu" -> new TrainPreset("cpu", 16000, 8, 128, 2e-3, 0.2, 0.1,
+            case "cpu" -> new TrainPreset("cpu", 24000, 10, 128, 2e-3, 0.2, 0.1,
                     ClassifierConfig.DEFAULT, SegmenterConfig.DEFAULT, Degradation.TRAINING);
             default -> throw new IllegalArgumentException("unknown detector preset '" + name + "': expected one of " + String.join(", ", NAMES));
         };
