@@ -59,6 +59,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--save-latents", description = "also write latents.safetensors (final latents) and images.safetensors ([N, 3, H, W] in [0, 1])")
     boolean saveLatents;
 
+    @Option(names = "--embeddings", paramLabel = "FILE.safetensors",
+            description = "learned embeddings (diffusers learned_embeds or AUTOMATIC1111 emb_params); '{}' in the prompt stands for their token sequence, e.g. --prompt '{}'")
+    Path embeddings;
+
     @Option(names = "--out", required = true, description = "output folder")
     Path out;
 
@@ -72,11 +76,22 @@ final class GenerateCommand implements Callable<Integer> {
         }
         Path dir = DefaultModel.resolve(model);
         if (latents != null && !Files.isRegularFile(latents)) throw new UserError("--latents file '" + latents + "' does not exist");
+        if (embeddings != null && !Files.isRegularFile(embeddings)) throw new UserError("--embeddings file '" + embeddings + "' does not exist");
         OutputDir target = OutputDir.begin(out, overwrite);
         try (StableDiffusion sd = StableDiffusion.load(dir, DeviceOption.parse(device));
              NDManager m = sd.manager().newSubManager()) {
-            GenerationRequest r = GenerationRequest.of(prompt, seed).withNegativePrompt(negativePrompt).withImages(numImages)
-                    .withSteps(steps).withGuidance(guidance).withScheduler(scheduler);
+            String text = prompt;
+            Map<String, NDArray> injected = Map.of();
+            if (embeddings != null) {
+                var emb = dev.originality.inversion.LearnedEmbeddings.load(embeddings, m, sd.textEncoder().config().hiddenSize());
+                injected = emb.expand();
+                if (!text.contains("{}") && !text.contains(dev.originality.inversion.Placeholders.token(emb.base(), 1))) {
+                    throw new UserError("--prompt must contain {} (or the tokens " + emb.sequence() + ") to use --embeddings, found '" + prompt + "'");
+                }
+                text = text.replace("{}", emb.sequence());
+            }
+            GenerationRequest r = GenerationRequest.of(text, seed).withNegativePrompt(negativePrompt).withImages(numImages)
+                    .withSteps(steps).withGuidance(guidance).withScheduler(scheduler).withInjected(injected);
             if (latents != null) {
                 NDArray l = readLatents(latents, m);
                 numImages = Math.toIntExact(l.getShape().get(0));   // the file decides how many
@@ -89,6 +104,7 @@ final class GenerateCommand implements Callable<Integer> {
             Map<String, String> prov = new LinkedHashMap<>();
             prov.put("prompt", prompt);
             prov.put("negative_prompt", negativePrompt);
+            if (embeddings != null) prov.put("embeddings", embeddings.toString());
             prov.put("steps", Integer.toString(steps));
             prov.put("scheduler", scheduler);
             prov.put("guidance_scale", Double.toString(guidance));

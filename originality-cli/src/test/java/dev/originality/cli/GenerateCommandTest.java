@@ -41,8 +41,37 @@ class GenerateCommandTest {
         assertThat(out.resolve("images.safetensors")).exists();
     }
 
+    static Path embeddings(Path file, int m, int width) throws Exception {
+        try (var nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+            var v = nd.randomNormal(new ai.djl.ndarray.types.Shape(m, width));
+            new dev.originality.inversion.LearnedEmbeddings("<s*>", v, Map.of()).save(file);
+        }
+        return file;
+    }
+
+    @Test
+    void learnedEmbeddingsStandInForBraces() throws Exception {
+        Path emb = embeddings(tmp.resolve("e.safetensors"), 2, 32), out = tmp.resolve("gen");
+        var r = run("generate", "--model", MODEL, "--prompt", "a {} picture", "--embeddings", emb.toString(), "--steps", "2",
+                "--num-images", "1", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        Path png;
+        try (var files = Files.list(out)) {
+            png = files.filter(f -> f.toString().endsWith(".png")).findFirst().orElseThrow();
+        }
+        assertThat(PngImages.readText(png)).containsEntry("embeddings", emb.toString());
+        // The same prompt without the learned vectors is a different picture.
+        var plain = run("generate", "--model", MODEL, "--prompt", "a picture", "--steps", "2", "--num-images", "1", "--out", tmp.resolve("plain").toString());
+        assertThat(plain.code()).isZero();
+        try (var files = Files.list(tmp.resolve("plain"))) {
+            Path p2 = files.filter(f -> f.toString().endsWith(".png")).findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(p2)).isNotEqualTo(Files.readAllBytes(png));
+        }
+    }
+
     @Test
     void badInputIsOneLineAndExitTwo() throws Exception {
+        Path narrow = embeddings(tmp.resolve("narrow.safetensors"), 2, 16);
         Path bad = tmp.resolve("bad.safetensors");
         Files.write(bad, new byte[] {1, 2, 3});
         Path notModel = Files.createDirectories(tmp.resolve("empty"));
@@ -53,6 +82,9 @@ class GenerateCommandTest {
                 {"generate", "--model", MODEL, "--prompt", "x", "--latents", bad.toString(), "--out", tmp.resolve("o").toString()},
                 {"generate", "--model", MODEL, "--prompt", "x", "--steps", "0", "--out", tmp.resolve("o").toString()},
                 {"generate", "--model", MODEL, "--prompt", "x", "--device", "tpu", "--out", tmp.resolve("o").toString()},
+                {"generate", "--model", MODEL, "--prompt", "{}", "--embeddings", narrow.toString(), "--out", tmp.resolve("o").toString()},
+                {"generate", "--model", MODEL, "--prompt", "x", "--embeddings", narrow.toString(), "--out", tmp.resolve("o").toString()},
+                {"generate", "--model", MODEL, "--prompt", "{}", "--embeddings", tmp.resolve("none.safetensors").toString(), "--out", tmp.resolve("o").toString()},
         };
         for (String[] c : cases) {
             var r = run(c);
