@@ -91,6 +91,10 @@ final class ScoreCommand implements Callable<Integer> {
             @Override
             public void onScored(Path image, Path dir, JsonNode json, boolean kept) {
                 if (kept) err.println(image + ": already scored in " + dir + ", kept");
+                if (json.path("query_elements").isEmpty()) {
+                    err.println(image + ": warning: the detector found no shapes-world element in the query, so a reconstruction "
+                            + "counts when it is blank too; the synthetic judge is meant for images of the shapes world");
+                }
                 o.printf(Locale.ROOT, "%s: %s (rates %s) -> %s%n", image, json.get("verdict").asText(), rates(json), dir.resolve(ScoreFiles.SCORE));
             }
 
