@@ -43,9 +43,12 @@ public final class AdamW implements AutoCloseable {
             NDArray w = e.getValue();
             NDArray m = mean.computeIfAbsent(e.getKey(), k -> manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
             NDArray v = variance.computeIfAbsent(e.getKey(), k -> manager.zeros(w.getShape(), w.getDataType(), w.getDevice()));
-            w.getNDArrayInternal().adamUpdate(new NDList(w, w.getGradient(), m, v), new NDList(w), (float) lr, lrCorrected,
-                    (float) config.weightDecay(), 1f, -1f, (float) config.beta1(), (float) config.beta2(),
-                    (float) config.epsilon(), false, true);
+            // getGradient wraps the grad in a new handle owned by w's manager: close it, or handles pile up per step
+            try (NDArray g = w.getGradient()) {
+                w.getNDArrayInternal().adamUpdate(new NDList(w, g, m, v), new NDList(w), (float) lr, lrCorrected,
+                        (float) config.weightDecay(), 1f, -1f, (float) config.beta1(), (float) config.beta2(),
+                        (float) config.epsilon(), false, true);
+            }
         }
     }
 

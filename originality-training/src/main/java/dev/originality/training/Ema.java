@@ -30,14 +30,21 @@ public final class Ema implements AutoCloseable {
             try (NDManager step = manager.newSubManager()) {
                 NDArray p = e.getValue().stopGradient();
                 p.attach(step);
-                // s ← s − (1 − decay)(s − p), in place
-                s.subi(s.sub(p).muli((float) (1 - decay)));
+                // s ← s + (1 − decay)(p − s), in place. An op's result joins its first operand's manager,
+                // so p − s (not s − p) lives in this step's manager and is freed with it: written the
+                // other way round it leaked one parameter-sized tensor per update (11 MB a step).
+                s.addi(p.sub(s).muli((float) (1 - decay)));
             }
         }
     }
 
     public Map<String, NDArray> weights() {
         return shadow;
+    }
+
+    /** Tensors the EMA holds natively: one per parameter, however many updates (a leak check). */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
     }
 
     public long updates() {
