@@ -65,7 +65,8 @@ final class EvaluateModelCommand implements Callable<Integer> {
         r.lines().forEach(out::println);
         if (card) {
             Path readme = dir.resolve("README.md");
-            String text = Files.isRegularFile(readme) ? Files.readString(readme) : "";
+            // The training card's placeholder gives way to the measured section.
+            String text = Files.isRegularFile(readme) ? Files.readString(readme).replace("## Quality\n\nNot measured yet.\n", "") : "";
             String section = BEGIN + "\n## Quality (measured with the shape detector on images it never trained on)\n\n"
                     + String.join("\n", r.lines().stream().map(l -> "- " + l).toList())
                     + String.format(java.util.Locale.ROOT, "\n\nMade by `%s` in %.0f s; figures in `evaluation/quality.json`.%n", prov.path("command").asText(), r.seconds())
