@@ -67,9 +67,14 @@ public final class TextToImage {
             for (int i = 0; i < timesteps.length; i++) {
                 long t = timesteps[i];
                 try (NDManager step = work.newSubManager()) {
-                    NDArray in = p.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents;
+                    // An op's result joins its first operand's manager: with the inputs in this step's manager,
+                    // every activation of the UNet pass is freed when the step ends, not when the loop does.
+                    NDArray in = p.guided() ? NDArrays.concat(new NDList(latents, latents)) : latents.duplicate();
+                    in.attach(step);
+                    NDArray ctx = context.duplicate();
+                    ctx.attach(step);
                     NDArray tt = step.full(new Shape(in.getShape().get(0)), t, DataType.INT64);
-                    NDArray eps = sd.unet().forward(in, tt, context);                              // [2N or N, 4, h, w]
+                    NDArray eps = sd.unet().forward(in, tt, ctx);                              // [2N or N, 4, h, w]
                     if (p.guided()) {
                         NDList parts = eps.split(2, 0);
                         eps = parts.get(0).add(parts.get(1).sub(parts.get(0)).mul((float) p.guidanceScale()));

@@ -57,7 +57,7 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
     /** This machine: K = 5, inversion 150 steps x batch 10, 10 samples x 10 DDIM steps per length (sized by measurement, see README). */
     public static ScoreConfig cpu() {
         InversionConfig inv = InversionConfig.cpu().withSteps(150).withLr(5e-3);
-        return new ScoreConfig(inv, 10, DEFAULT_THRESHOLD, 10, 3.0, "ddim", 0, false, 0.9, 0.08, 0.03, 0.5, 128);
+        return new ScoreConfig(inv, 10, DEFAULT_THRESHOLD, 10, 3.0, "ddim", 0, false, 0.9, 0.08, 0.03, 0.5, 50);
     }
 
     /** The paper's recipe: inversion 2000 steps x batch 20 at lr 5e-4, 20 samples x 50 steps per length. */
