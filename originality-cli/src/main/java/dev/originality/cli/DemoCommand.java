@@ -53,12 +53,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScoreConfig cfg;
-        try {
-            cfg = ScoreConfig.preset(preset).withSeed(seed);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        ScoreConfig cfg = ScoreConfig.preset(preset).withSeed(seed);
         Path modelDir = DefaultModel.resolve(model);
         if (!Files.isRegularFile(modelDir.resolve("unet/config.json"))) {
             throw new UserError("the model in '" + modelDir + "' has no unet/ yet (see its STATUS.md for how to finish training it)");

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.originality.measure.detect.Detection;
 import dev.originality.measure.detect.DetectorEvaluation;
 import dev.originality.measure.detect.ShapeDetector;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -59,7 +58,7 @@ final class DetectCommand implements Callable<Integer> {
                 return 0;
             }
             for (Path f : files) {
-                List<Detection> found = detector.detect(read(f), threshold);
+                List<Detection> found = detector.detect(dev.originality.inversion.QueryImage.read(f), threshold);
                 if (json) {
                     out.println(Provenance.JSON.writeValueAsString(toJson(f, found)));
                 } else if (found.isEmpty()) {
@@ -116,7 +115,4 @@ final class DetectCommand implements Callable<Integer> {
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
-    static BufferedImage read(Path f) throws IOException {
-        return dev.originality.inversion.QueryImage.read(f);
-    }
 }

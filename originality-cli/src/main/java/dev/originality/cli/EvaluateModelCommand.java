@@ -43,12 +43,7 @@ final class EvaluateModelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = DefaultModel.resolve(model);
-        DatasetSpec spec;
-        try {
-            spec = Presets.get(preset);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        DatasetSpec spec = Presets.get(preset);
         var s = new ModelEvaluation.Settings(roundTrips, prompted, empty, steps, guidance, "ddim", seed, 50);
         PrintWriter out = spec().getOut(), err = spec().getErr();
         ObjectNode prov = Provenance.of("evaluate-model", spec().getParseResult().originalArgs());

@@ -121,15 +121,9 @@ final class InvertCommand implements Callable<Integer> {
     }
 
     private InversionConfig config() {
-        InversionConfig c;
-        try {
-            c = InversionConfig.preset(preset);
-            if (templates != null) c = c.withTemplates(Templates.named(templates));
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        if (batch == null && c.batch() < tokens) c = c.withBatch(tokens);   // keep at least one sample per length
-        c = c.withMaxTokens(tokens).withSeed(seed);
+        InversionConfig c = InversionConfig.preset(preset);
+        if (templates != null) c = c.withTemplates(Templates.named(templates));
+        c = c.withLengths(tokens).withSeed(seed);   // at least one sample per length unless --batch says otherwise
         if (initToken != null) c = c.withInitToken(initToken);
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);

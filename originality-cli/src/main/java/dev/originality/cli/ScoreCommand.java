@@ -139,20 +139,9 @@ final class ScoreCommand implements Callable<Integer> {
     }
 
     private ScoreConfig config() {
-        ScoreConfig c;
-        try {
-            c = ScoreConfig.preset(preset);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
-        if (maxTokens != null) {
-            if (maxTokens < 1) throw new UserError("--max-tokens must be at least 1, found " + maxTokens);
-            var inv = c.inversion().withMaxTokens(maxTokens);
-            if (inv.batch() < maxTokens) inv = inv.withBatch(maxTokens);
-            c = c.withInversion(inv);
-        }
-        if (threshold != null && !(threshold > 0 && threshold <= 1)) throw new UserError("--threshold must be in (0, 1], found " + threshold);
-        if (samples != null && samples < 1) throw new UserError("--samples must be at least 1, found " + samples);
+        // Bad values fail in the config records' constructors, before any model is loaded (exit 2, one line).
+        ScoreConfig c = ScoreConfig.preset(preset);
+        if (maxTokens != null) c = c.withInversion(c.inversion().withLengths(maxTokens));
         if (steps != null) c = c.withInversion(c.inversion().withSteps(steps));
         if (samples != null) c = c.withSamples(samples);
         if (threshold != null) c = c.withThreshold(threshold);

@@ -59,14 +59,8 @@ final class StudyCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            OriginalityStudy.Settings s;
-            ScoreConfig cfg;
-            try {
-                s = new OriginalityStudy.Settings(Presets.get(world), groups, perGroup, seed, 64);
-                cfg = ScoreConfig.preset(preset).withSeed(seed);
-            } catch (IllegalArgumentException e) {
-                throw new UserError(e.getMessage());
-            }
+            var s = new OriginalityStudy.Settings(Presets.get(world), groups, perGroup, seed, 64);
+            ScoreConfig cfg = ScoreConfig.preset(preset).withSeed(seed);
             Path dir = DefaultModel.resolve(model);
             PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
             ObjectNode prov = Provenance.of("study", spec.commandLine().getParseResult().originalArgs());

@@ -34,12 +34,7 @@ final class TrainDetectorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainPreset p;
-        try {
-            p = TrainPreset.get(preset);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        TrainPreset p = TrainPreset.get(preset);
         if (evalImages < 1) throw new UserError("--eval-images must be positive, found " + evalImages);
         PrintWriter err = spec.commandLine().getErr();
         ObjectNode prov = Provenance.of("train-detector", spec.commandLine().getParseResult().originalArgs());

@@ -69,6 +69,11 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, do
         };
     }
 
+    /** K lengths, the batch grown to one sample per length when it is smaller than K. */
+    public InversionConfig withLengths(int k) {
+        return withBatch(Math.max(batch, k)).withMaxTokens(k);
+    }
+
     public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, weightDecay, seed, initToken, templates); }
     public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, weightDecay, seed, initToken, templates); }
     public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, weightDecay, seed, initToken, templates); }

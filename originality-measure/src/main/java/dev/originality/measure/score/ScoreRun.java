@@ -34,12 +34,19 @@ public final class ScoreRun {
     private final OriginalityScorer scorer;
     private final String model, modelSha256;
     private final ObjectNode provenance;
+    private final JsonNode configJson;
 
     public ScoreRun(OriginalityScorer scorer, String model, String modelSha256, ObjectNode provenance) {
         this.scorer = scorer;
         this.model = model;
         this.modelSha256 = modelSha256;
         this.provenance = provenance;
+        try {
+            // Through text, so that it compares equal to a score.json read back (a long reads back as an int).
+            this.configJson = ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(scorer.config()));
+        } catch (IOException e) {
+            throw new IllegalStateException("score config does not serialise", e);
+        }
     }
 
     /** Returns summary.json's content; progressFor gives each image's progress reporter. */
@@ -89,8 +96,7 @@ public final class ScoreRun {
             JsonNode j = ScoreFiles.JSON.readTree(f.toFile());
             boolean same = src.imageSha256().equals(j.path("image_sha256").asText())
                     && src.modelSha256().equals(j.path("model_sha256").asText())
-                    // Through text, so that a long read back as an int still compares equal.
-                    && ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(scorer.config())).equals(j.path("config"));
+                    && configJson.equals(j.path("config"));
             return same ? j : null;
         } catch (IOException e) {
             return null;   // unreadable: score it again
