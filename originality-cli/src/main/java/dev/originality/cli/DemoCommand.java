@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
                     .append(".png\"></td><td><b>").append(row.path("verdict").asText()).append("</b></td><td>")
                     .append(String.join(" · ", rates)).append("</td><td><a href=\"scores/").append(dir).append("/report.html\">details</a></td></tr>\n");
         }
-        b.append("</table>\n<p>Command: <code>").append(summary.path("provenance").path("command").asText().replace("<", "&lt;"))
+        b.append("</table>\n<p>Command: <code>").append(dev.originality.measure.score.Html.esc(summary.path("provenance").path("command").asText()))
                 .append("</code></p></body></html>\n");
         return b.toString();
     }

@@ -2,6 +2,7 @@ package dev.originality.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.originality.measure.score.Html;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,7 +14,7 @@ final class StudyReport {
         StringBuilder b = new StringBuilder("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Originality study</title>"
                 + "<style>body{font-family:sans-serif;margin:2em;max-width:72em}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}"
                 + "img.q{image-rendering:pixelated;width:64px}</style></head><body>\n<h1>Originality per frequency group (paper Fig. 6)</h1>\n");
-        b.append("<p>Model <code>").append(esc(summary.path("model").asText())).append("</code>; ").append(s.perGroup())
+        b.append("<p>Model <code>").append(Html.esc(summary.path("model").asText())).append("</code>; ").append(s.perGroup())
                 .append(" fresh queries per group (seed ").append(s.seed()).append("), each exactly its group's pair with random colours and places. "
                         + "Verdict = the fewest learned tokens (1..").append(k).append(") whose reconstructions hold the query's elements in at least τ of the samples, "
                         + "in distribution; + = none.</p>\n");
@@ -23,7 +24,7 @@ final class StudyReport {
             JsonNode n = summary.path("groups").path(g);
             StringBuilder v = new StringBuilder();
             n.path("verdicts").fields().forEachRemaining(e -> v.append(e.getKey()).append(": ").append(e.getValue().asInt()).append("&nbsp; "));
-            b.append("<tr><td>").append(g).append("</td><td>").append(esc(n.path("pair").asText())).append("</td><td>")
+            b.append("<tr><td>").append(g).append("</td><td>").append(Html.esc(n.path("pair").asText())).append("</td><td>")
                     .append(String.format(Locale.ROOT, "%.1f%%", 100 * n.path("training_fraction").asDouble())).append("</td><td>")
                     .append(n.path("queries").asInt()).append("</td><td>").append(v).append("</td><td>").append(n.path("median").asText())
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", n.path("mean").asDouble())).append("</td></tr>\n");
@@ -36,14 +37,10 @@ final class StudyReport {
             String name = String.format(Locale.ROOT, "%02d", r.index());
             b.append("<tr><td>").append(r.group()).append("</td><td><a href=\"scores/").append(r.group()).append('/').append(name)
                     .append("/report.html\"><img class=\"q\" src=\"queries/").append(r.group()).append('/').append(name).append(".png\"></a></td><td>")
-                    .append(esc(r.caption())).append("</td><td><b>").append(r.verdict()).append("</b></td><td>")
+                    .append(Html.esc(r.caption())).append("</td><td><b>").append(r.verdict()).append("</b></td><td>")
                     .append(String.join(" · ", r.rates().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())).append("</td></tr>\n");
         }
-        b.append("</table>\n<p>Command: <code>").append(esc(summary.path("provenance").path("command").asText())).append("</code></p></body></html>\n");
+        b.append("</table>\n<p>Command: <code>").append(Html.esc(summary.path("provenance").path("command").asText())).append("</code></p></body></html>\n");
         return b.toString();
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -120,9 +120,9 @@ public final class ModelEvaluation {
     }
 
     private static double exact(List<List<dev.originality.measure.detect.Detection>> found, List<Scene> truth) {
-        int ok = 0;
-        for (int i = 0; i < truth.size(); i++) if (ElementSets.sameMultiset(ElementSets.elements(found.get(i)), truth.get(i).elementList())) ok++;
-        return ok / (double) truth.size();
+        DetectionScore score = new DetectionScore();
+        for (int i = 0; i < truth.size(); i++) score.add(found.get(i), truth.get(i));
+        return score.exactMatch();
     }
 
     /** Encode (posterior mean) and decode renders of the scenes. */

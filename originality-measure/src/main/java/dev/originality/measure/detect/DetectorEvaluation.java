@@ -108,7 +108,8 @@ public final class DetectorEvaluation {
         return new Report(clean, degraded, blank, noisyBlank, s.blank(), single, batched);
     }
 
-    static BufferedImage white(int side) {
+    /** A white image of the given side: the world's background, nothing on it. */
+    public static BufferedImage white(int side) {
         BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);

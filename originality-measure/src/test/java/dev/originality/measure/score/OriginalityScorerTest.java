@@ -64,7 +64,7 @@ class OriginalityScorerTest {
         List<BufferedImage> samples = new ArrayList<>();
         for (int i = 0; i < 4; i++) samples.add(moved(q, i));
         samples.add(Renderer.render(query(50), 64));                       // other colours: not a reconstruction
-        samples.add(DetectorWhite.white());                                 // nothing at all
+        samples.add(dev.originality.measure.detect.DetectorEvaluation.white(64));   // nothing at all
         LengthResult r = s.judge(1, samples, ElementSets.elements(found), Layouts.of(found, 64), 0.1);
         assertThat(r.reconstructed()).isEqualTo(4);
         assertThat(r.rate()).isCloseTo(4 / 6.0, org.assertj.core.data.Offset.offset(1e-12));
@@ -127,11 +127,4 @@ class OriginalityScorerTest {
         }
     }
 
-    static final class DetectorWhite {
-        static BufferedImage white() {
-            BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 64; y++) for (int x = 0; x < 64; x++) img.setRGB(x, y, 0xFFFFFF);
-            return img;
-        }
-    }
 }
