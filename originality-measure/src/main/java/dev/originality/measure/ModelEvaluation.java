@@ -1,8 +1,6 @@
 package dev.originality.measure;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.originality.diffusion.io.PngImages;
 import dev.originality.diffusion.pipelines.StableDiffusion;
@@ -152,18 +150,14 @@ public final class ModelEvaluation {
     /** One image per prompt, image i from start noise of seed (firstSeed + i). */
     private static List<BufferedImage> generate(StableDiffusion sd, List<String> prompts, Settings s, long firstSeed, double guidance) {
         try (NDManager m = NDManager.newBaseManager(sd.manager().getDevice())) {
-            NDList cond = new NDList(), uncond = new NDList(), noise = new NDList();
-            NDArray u = TextToImage.encodePrompt(sd, "", Map.of(), 1, m);
+            List<NDArray> cond = new ArrayList<>();
+            long[] seeds = new long[prompts.size()];
             for (int i = 0; i < prompts.size(); i++) {
-                cond.add(TextToImage.encodePrompt(sd, prompts.get(i), Map.of(), 1, m));
-                uncond.add(u);
-                noise.add(TextToImage.startNoise(sd, firstSeed + i, 1, m));
+                cond.add(TextToImage.encodePrompt(sd, prompts.get(i), Map.of(), 1, m));              // [1, L, C]
+                seeds[i] = firstSeed + i;
             }
-            var r = TextToImage.denoise(sd, NDArrays.concat(cond), NDArrays.concat(uncond), NDArrays.concat(noise),
-                    new TextToImage.Sampling(s.steps(), guidance, s.scheduler(), firstSeed), m, false, i -> { });
-            List<BufferedImage> out = new ArrayList<>();
-            for (int i = 0; i < prompts.size(); i++) out.add(PngImages.toImage(r.images().get(i)));
-            return out;
+            return TextToImage.drawRows(sd, cond, seeds, new TextToImage.Sampling(s.steps(), guidance, s.scheduler(), firstSeed),
+                    s.batch(), i -> { });
         }
     }
 }

@@ -102,6 +102,35 @@ public final class TextToImage {
         }
     }
 
+    /**
+     * One image per row: row r from the text context cond.get(r) [1, L, C] and the start noise of
+     * seeds[r], guided (when p is) against the empty prompt, denoised at most maxBatch rows at a
+     * time; a row's image depends only on its context and seed. progress: denoising steps done in all.
+     */
+    public static List<java.awt.image.BufferedImage> drawRows(StableDiffusion sd, List<NDArray> cond, long[] seeds, Sampling p,
+                                                              int maxBatch, IntConsumer progress) {
+        if (cond.size() != seeds.length) throw new IllegalArgumentException(cond.size() + " contexts but " + seeds.length + " seeds");
+        List<java.awt.image.BufferedImage> out = new ArrayList<>(seeds.length);
+        try (NDManager work = NDManager.newBaseManager(sd.manager().getDevice())) {
+            NDArray uncond = encodePrompt(sd, "", Map.of(), 1, work);                                 // [1, L, C]
+            for (int from = 0, done = 0; from < seeds.length; from += maxBatch, done += p.steps()) {
+                int to = Math.min(seeds.length, from + maxBatch), base = done;
+                try (NDManager chunk = work.newSubManager()) {
+                    NDList c = new NDList(), u = new NDList(), z = new NDList();
+                    for (int r = from; r < to; r++) {
+                        c.add(cond.get(r));
+                        u.add(uncond);
+                        z.add(startNoise(sd, seeds[r], 1, chunk));                                     // [1, 4, h, w]
+                    }
+                    Result res = denoise(sd, NDArrays.concat(c), NDArrays.concat(u), NDArrays.concat(z), p, chunk, false,
+                            i -> progress.accept(base + i));
+                    for (int r = from; r < to; r++) out.add(dev.originality.diffusion.io.PngImages.toImage(res.images().get(r - from)));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Unit-variance start noise [n, 4, h, w] for the model, drawn from a request seed exactly as {@link #run} draws it. */
     public static NDArray startNoise(StableDiffusion sd, long seed, int n, NDManager m) {
         int side = sd.unet().config().sampleSize();

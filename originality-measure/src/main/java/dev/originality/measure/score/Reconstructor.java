@@ -1,10 +1,7 @@
 package dev.originality.measure.score;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import dev.originality.diffusion.io.PngImages;
 import dev.originality.diffusion.pipelines.StableDiffusion;
 import dev.originality.diffusion.pipelines.TextToImage;
 import dev.originality.inversion.Placeholders;
@@ -48,33 +45,21 @@ public final class Reconstructor {
      */
     public Map<Integer, List<BufferedImage>> draw(Map<Integer, NDArray> embeddings, IntConsumer progress) {
         List<Integer> lengths = new ArrayList<>(embeddings.keySet());
-        int n = config.samples(), rows = lengths.size() * n;
+        int n = config.samples();
         Map<Integer, List<BufferedImage>> out = new LinkedHashMap<>();
-        for (int m : lengths) out.put(m, new ArrayList<>(n));
-        int[] done = {0};
         try (NDManager work = NDManager.newBaseManager(sd.manager().getDevice())) {
-            NDArray uncond = TextToImage.encodePrompt(sd, "", Map.of(), 1, work);                  // [1, L, C]
-            Map<Integer, NDArray> cond = new LinkedHashMap<>();
-            for (int m : lengths) cond.put(m, context(m, embeddings.get(m), work));                // [1, L, C]
-            List<NDArray> noise = new ArrayList<>(n);
-            for (int j = 0; j < n; j++) noise.add(TextToImage.startNoise(sd, sampleSeed(j), 1, work));   // [1, 4, h, w]
-            TextToImage.Sampling sampling = new TextToImage.Sampling(config.steps(), config.guidance(), config.scheduler(), config.seed());
-            for (int from = 0; from < rows; from += config.maxBatch()) {
-                int to = Math.min(rows, from + config.maxBatch());
-                try (NDManager chunk = work.newSubManager()) {
-                    NDList c = new NDList(), u = new NDList(), z = new NDList();
-                    for (int r = from; r < to; r++) {
-                        c.add(cond.get(lengths.get(r / n)));
-                        u.add(uncond);
-                        z.add(noise.get(r % n));
-                    }
-                    int base = done[0];
-                    TextToImage.Result res = TextToImage.denoise(sd, NDArrays.concat(c), NDArrays.concat(u), NDArrays.concat(z),
-                            sampling, chunk, false, i -> progress.accept(base + i));
-                    done[0] += config.steps();
-                    for (int r = from; r < to; r++) out.get(lengths.get(r / n)).add(PngImages.toImage(res.images().get(r - from)));
+            List<NDArray> cond = new ArrayList<>();
+            long[] seeds = new long[lengths.size() * n];
+            for (int k = 0; k < lengths.size(); k++) {
+                NDArray c = context(lengths.get(k), embeddings.get(lengths.get(k)), work);           // [1, L, C]
+                for (int j = 0; j < n; j++) {
+                    cond.add(c);
+                    seeds[k * n + j] = sampleSeed(j);
                 }
             }
+            TextToImage.Sampling sampling = new TextToImage.Sampling(config.steps(), config.guidance(), config.scheduler(), config.seed());
+            List<BufferedImage> images = TextToImage.drawRows(sd, cond, seeds, sampling, config.maxBatch(), progress);
+            for (int k = 0; k < lengths.size(); k++) out.put(lengths.get(k), List.copyOf(images.subList(k * n, (k + 1) * n)));
         }
         return out;
     }
