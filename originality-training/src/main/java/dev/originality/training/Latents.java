@@ -23,6 +23,11 @@ final class Latents {
 
     static final String CACHE = "latents.safetensors";
 
+    /** Beside the checkpoint, not in it: a checkpoint replaces its whole folder when it is written. */
+    static Path cacheFile(Path modelDir) {
+        return modelDir.resolve("checkpoint-latents").resolve(CACHE);
+    }
+
     /** The cached latents in {@code cache} when they were made by the same VAE from the same data; else encodes and caches them. */
     static float[][] cached(AutoencoderKL vae, String vaeSha256, ImageData data, Path cache, NDManager m, IntConsumer progress)
             throws IOException {

@@ -20,10 +20,15 @@ final class Resume {
         return n;
     }
 
-    /** The step to continue from; fails when the checkpoint belongs to another preset or seed. */
+    /**
+     * The step to continue from; fails when the checkpoint belongs to another preset or seed. The
+     * step counts may differ: the learning rate is constant after warm-up and every step's batch
+     * and noise depend only on (seed, step), so a run resumed with more steps reaches the weights
+     * of an uninterrupted run of that length.
+     */
     static int check(Path modelDir, String stage, TrainPreset p, long seed) throws IOException {
         JsonNode s = Checkpoint.state(modelDir, stage);
-        if (!s.path("preset_values").equals(Checkpoint.JSON.valueToTree(p))) {
+        if (!withoutStepCounts(s.path("preset_values")).equals(withoutStepCounts(Checkpoint.JSON.valueToTree(p)))) {
             throw new IllegalArgumentException("cannot resume: '" + modelDir + "' was trained with preset '"
                     + s.path("preset").asText() + "' (or other values), not '" + p.name() + "'");
         }
@@ -32,5 +37,12 @@ final class Resume {
                     + s.path("seed").asLong() + ", not " + seed);
         }
         return s.path("step").asInt();
+    }
+
+    private static JsonNode withoutStepCounts(JsonNode presetValues) {
+        if (!(presetValues instanceof ObjectNode o)) return presetValues;
+        ObjectNode copy = o.deepCopy();
+        copy.remove(java.util.List.of("vaeSteps", "unetSteps"));
+        return copy;
     }
 }

@@ -47,7 +47,7 @@ public final class UNetTrainer {
                         + ", preset '" + p.name() + "' needs " + p.imageSize() / p.latentSize());
             }
             String vaeSha = dev.originality.diffusion.io.Hashing.sha256(vaeDir.resolve("diffusion_pytorch_model.safetensors"));
-            float[][] latents = Latents.cached(vae, vaeSha, data, Checkpoint.dir(modelDir, STAGE).resolve(Latents.CACHE), m,
+            float[][] latents = Latents.cached(vae, vaeSha, data, Latents.cacheFile(modelDir), m,
                     n -> progress.step(LATENTS, n, data.count(), Double.NaN));             // N × [4·h·w], scaled
             TextStack text = TextStack.create(data.captions(), p, m, seed + 1);
             long[][] ids = new long[data.count()][];
