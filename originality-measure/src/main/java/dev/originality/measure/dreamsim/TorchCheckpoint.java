@@ -1,0 +1,161 @@
+package dev.originality.measure.dreamsim;
+
+import dev.originality.diffusion.io.Dtype;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A PyTorch checkpoint as {@code torch.save} writes it since PyTorch 1.6: a zip holding
+ * {@code <name>/data.pkl} (the object, pickled) and {@code <name>/data/<key>} (each storage's raw
+ * little-endian bytes). The pickle goes through {@link TorchPickle}, which rebuilds tensors, dicts
+ * and lists and refuses anything else; storages are read from the zip when a tensor's data is asked
+ * for, so keep the checkpoint open until then.
+ */
+public final class TorchCheckpoint implements AutoCloseable {
+    /** The pickle of a checkpoint of ViT-B weights is a few hundred kB; refuse absurd sizes before reading. */
+    private static final long MAX_PICKLE = 256L << 20;
+
+    private final ZipFile zip;
+    private final String prefix;
+    private final String where;
+    private final Object root;
+
+    private TorchCheckpoint(ZipFile zip, String prefix, String where) throws IOException {
+        this.zip = zip;
+        this.prefix = prefix;
+        this.where = where;
+        this.root = TorchPickle.read(entryBytes(prefix + "data.pkl", MAX_PICKLE), where, this::storage);
+    }
+
+    public static TorchCheckpoint open(Path file) throws IOException {
+        String where = "torch checkpoint '" + file + "'";
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException(where + ": file not found");
+        byte[] magic = new byte[2];
+        try (InputStream s = Files.newInputStream(file)) {
+            if (s.readNBytes(magic, 0, 2) != 2 || magic[0] != 'P' || magic[1] != 'K') {
+                throw new IllegalArgumentException(where + ": expected a zip (torch.save since PyTorch 1.6), found another format"
+                        + " (the legacy pre-1.6 format is not supported; re-save it with a recent PyTorch)");
+            }
+        }
+        ZipFile zip = new ZipFile(file.toFile());
+        try {
+            String prefix = null;
+            for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
+                    prefix = name.substring(0, name.length() - "data.pkl".length());
+                }
+            }
+            if (prefix == null) throw new IllegalArgumentException(where + ": expected an entry '<name>/data.pkl', found none");
+            ZipEntry order = zip.getEntry(prefix + "byteorder");
+            if (order != null) {
+                try (InputStream s = zip.getInputStream(order)) {
+                    String bo = new String(s.readNBytes(16), StandardCharsets.US_ASCII).trim();
+                    if (!bo.equals("little")) throw new IllegalArgumentException(where + ": expected byteorder 'little', found '" + bo + "'");
+                }
+            }
+            return new TorchCheckpoint(zip, prefix, where);
+        } catch (RuntimeException | IOException e) {
+            zip.close();
+            throw e;
+        }
+    }
+
+    /** The unpickled object: maps, lists, strings, numbers and {@link TorchTensor}s. */
+    public Object root() {
+        return root;
+    }
+
+    public String where() {
+        return where;
+    }
+
+    /**
+     * The tensors of a state dict, by name: {@code root} itself, or under a key such as
+     * {@code state_dict} or {@code teacher}. Fails naming the key and what was found.
+     */
+    public Map<String, TorchTensor> tensors(String... path) {
+        Object o = root;
+        StringBuilder at = new StringBuilder("the checkpoint");
+        for (String key : path) {
+            if (!(o instanceof Map<?, ?> m) || !m.containsKey(key)) {
+                throw new IllegalArgumentException(where + ": expected key '" + key + "' in " + at + ", found "
+                        + (o instanceof Map<?, ?> m2 ? "keys " + keys(m2) : describe(o)));
+            }
+            o = m.get(key);
+            at.append("['").append(key).append("']");
+        }
+        if (!(o instanceof Map<?, ?> m)) throw new IllegalArgumentException(where + ": expected a state dict at " + at + ", found " + describe(o));
+        Map<String, TorchTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof TorchTensor t)) {
+                throw new IllegalArgumentException(where + ": expected only named tensors in " + at + ", found '" + e.getKey()
+                        + "' = " + describe(e.getValue()));
+            }
+            out.put(k, t);
+        }
+        return out;
+    }
+
+    /** Whether the root is a dict holding {@code key}. */
+    public boolean has(String key) {
+        return root instanceof Map<?, ?> m && m.containsKey(key);
+    }
+
+    private static List<String> keys(Map<?, ?> m) {
+        List<String> out = new ArrayList<>();
+        for (Object k : m.keySet()) if (out.size() < 8) out.add(String.valueOf(k));
+        return out;
+    }
+
+    private static String describe(Object o) {
+        return o == null ? "None" : o instanceof TorchTensor ? "a tensor" : "a " + o.getClass().getSimpleName();
+    }
+
+    /** Persistent id ('storage', storage type, key, location, numel) → a storage read lazily from the zip. */
+    private TorchTensor.Storage storage(List<Object> pid) {
+        if (pid.size() != 5 || !"storage".equals(pid.get(0)) || !(pid.get(2) instanceof String key) || !(pid.get(4) instanceof Long numel)) {
+            throw new IllegalArgumentException(where + ": expected persistent id ('storage', type, key, location, numel), found " + pid);
+        }
+        Dtype dtype = TorchPickle.storageType(pid.get(1));
+        if (dtype == null) throw new IllegalArgumentException(where + ": storage '" + key + "' has no storage type");
+        ZipEntry e = zip.getEntry(prefix + "data/" + key);
+        if (e == null) throw new IllegalArgumentException(where + ": missing storage entry '" + prefix + "data/" + key + "'");
+        long length = Math.multiplyExact(numel, dtype.width());
+        if (e.getSize() >= 0 && e.getSize() != length) {
+            throw new IllegalArgumentException(where + ": storage '" + key + "' holds " + e.getSize() + " bytes, expected "
+                    + length + " (" + numel + " × " + dtype + ")");
+        }
+        return new TorchTensor.Storage(dtype, key, numel, (k, n) -> ByteBuffer.wrap(entryBytes(prefix + "data/" + k, n)));
+    }
+
+    private byte[] entryBytes(String name, long max) throws IOException {
+        ZipEntry e = zip.getEntry(name);
+        if (e == null) throw new IllegalArgumentException(where + ": missing entry '" + name + "'");
+        if (e.getSize() > max) throw new IllegalArgumentException(where + ": entry '" + name + "' has " + e.getSize() + " bytes, expected at most " + max);
+        try (InputStream s = zip.getInputStream(e)) {
+            byte[] b = s.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 16));
+            if (name.contains("/data/") && b.length != max) {
+                throw new IllegalArgumentException(where + ": entry '" + name + "' has " + b.length + " bytes, expected " + max);
+            }
+            return b;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        zip.close();
+    }
+}

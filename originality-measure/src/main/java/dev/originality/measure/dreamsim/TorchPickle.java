@@ -1,0 +1,314 @@
+package dev.originality.measure.dreamsim;
+
+import dev.originality.diffusion.io.Dtype;
+
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A restricted reader of the pickle inside a PyTorch checkpoint. It interprets the opcodes of
+ * protocols 2-5 into plain data — maps (dict, OrderedDict), lists, tuples (unmodifiable lists),
+ * strings, numbers, booleans, None (null), bytes and {@link TorchTensor}s — and never runs
+ * anything: the only callables it accepts are named in {@link #ALLOWED}, and each is rebuilt by
+ * Java code here. Any other global ({@code os.system}, {@code builtins.eval}, …), object
+ * construction (NEWOBJ, INST, OBJ) or BUILD on anything but a dict is refused with an
+ * {@link IllegalArgumentException} naming it and the byte offset.
+ */
+final class TorchPickle {
+    /** The globals a weights-only checkpoint needs; everything else is refused. */
+    static final List<String> ALLOWED = List.of("torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_parameter",
+            "collections.OrderedDict", "torch.<Type>Storage (Float, Half, BFloat16, Double, Long, Int, Short, Char, Byte, Bool)");
+    private static final Map<String, Dtype> STORAGES = Map.of(
+            "FloatStorage", Dtype.F32, "HalfStorage", Dtype.F16, "BFloat16Storage", Dtype.BF16, "DoubleStorage", Dtype.F64,
+            "LongStorage", Dtype.I64, "IntStorage", Dtype.I32, "ShortStorage", Dtype.I16, "CharStorage", Dtype.I8,
+            "ByteStorage", Dtype.U8, "BoolStorage", Dtype.BOOL);
+
+    /** A global the pickle named and we allow: a storage type or one of the rebuild functions. */
+    private record Global(String name, Dtype storageType) {}
+
+    private final ByteBuffer in;
+    private final String where;
+    private final Function<List<Object>, TorchTensor.Storage> storages;
+    private final List<Object> stack = new ArrayList<>();
+    private final List<Integer> marks = new ArrayList<>();
+    private final Map<Long, Object> memo = new HashMap<>();
+
+    private TorchPickle(byte[] pickle, String where, Function<List<Object>, TorchTensor.Storage> storages) {
+        this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
+        this.where = where;
+        this.storages = storages;
+    }
+
+    /**
+     * The object the pickle describes. {@code storages} turns a persistent id (a tuple
+     * ('storage', storage type as a {@link Dtype}, key, location, numel)) into a storage.
+     */
+    static Object read(byte[] pickle, String where, Function<List<Object>, TorchTensor.Storage> storages) {
+        TorchPickle p = new TorchPickle(pickle, where, storages);
+        try {
+            return p.run();
+        } catch (java.nio.BufferUnderflowException e) {
+            throw p.fail("truncated at byte " + p.in.position());
+        }
+    }
+
+    private Object run() {
+        while (true) {
+            if (!in.hasRemaining()) throw fail("ended without a STOP opcode");
+            int at = in.position();
+            int op = in.get() & 0xFF;
+            switch (op) {
+                case 0x80 -> in.get();                                             // PROTO n
+                case 0x95 -> bytes(8);                                             // FRAME (length, ignored)
+                case '.' -> {                                                      // STOP
+                    if (stack.size() != 1 || !marks.isEmpty()) throw fail("STOP with " + stack.size() + " objects on the stack, expected 1");
+                    return stack.get(0);
+                }
+                case 'N' -> push(null);
+                case 0x88 -> push(Boolean.TRUE);
+                case 0x89 -> push(Boolean.FALSE);
+                case 'J' -> push((long) in.getInt());                              // BININT
+                case 'K' -> push((long) (in.get() & 0xFF));                        // BININT1
+                case 'M' -> push((long) (in.getShort() & 0xFFFF));                 // BININT2
+                case 0x8A -> push(longOf(bytes(in.get() & 0xFF)));                 // LONG1
+                case 0x8B -> push(longOf(bytes(length(in.getInt()))));             // LONG4
+                case 'G' -> push(readBigEndianDouble());                              // BINFLOAT
+                case 'X' -> push(utf8(length(in.getInt())));                       // BINUNICODE
+                case 0x8C -> push(utf8(in.get() & 0xFF));                          // SHORT_BINUNICODE
+                case 0x8D -> push(utf8(length(in.getLong())));                     // BINUNICODE8
+                case 'T' -> push(new String(bytes(length(in.getInt())), StandardCharsets.ISO_8859_1)); // BINSTRING
+                case 'U' -> push(new String(bytes(in.get() & 0xFF), StandardCharsets.ISO_8859_1));      // SHORT_BINSTRING
+                case 'B' -> push(bytes(length(in.getInt())));                      // BINBYTES
+                case 'C' -> push(bytes(in.get() & 0xFF));                          // SHORT_BINBYTES
+                case '}' -> push(new LinkedHashMap<>());                           // EMPTY_DICT
+                case ']' -> push(new ArrayList<>());                               // EMPTY_LIST
+                case ')' -> push(tuple(List.of()));                                // EMPTY_TUPLE
+                case '(' -> marks.add(stack.size());                               // MARK
+                case 't' -> push(tuple(popMark()));                                // TUPLE
+                case 0x85 -> push(tuple(popN(1)));                                 // TUPLE1
+                case 0x86 -> push(tuple(popN(2)));                                 // TUPLE2
+                case 0x87 -> push(tuple(popN(3)));                                 // TUPLE3
+                case 'l' -> push(new ArrayList<>(popMark()));                      // LIST
+                case 'd' -> push(dictOf(popMark()));                               // DICT
+                case 'a' -> list(peek(1)).add(pop());                              // APPEND
+                case 'e' -> {                                                      // APPENDS
+                    List<Object> items = popMark();
+                    list(peek(0)).addAll(items);
+                }
+                case 's' -> {                                                      // SETITEM
+                    Object v = pop(), k = pop();
+                    dict(peek(0)).put(k, v);
+                }
+                case 'u' -> {                                                      // SETITEMS
+                    List<Object> items = popMark();
+                    dict(peek(0)).putAll(dictOf(items));
+                }
+                case '0' -> pop();                                                 // POP
+                case '1' -> popMark();                                             // POP_MARK
+                case '2' -> push(peek(0));                                         // DUP
+                case 'q' -> memo.put((long) (in.get() & 0xFF), peek(0));           // BINPUT
+                case 'r' -> memo.put(in.getInt() & 0xFFFFFFFFL, peek(0));          // LONG_BINPUT
+                case 0x94 -> memo.put((long) memo.size(), peek(0));                // MEMOIZE
+                case 'h' -> push(memo((long) (in.get() & 0xFF)));                  // BINGET
+                case 'j' -> push(memo(in.getInt() & 0xFFFFFFFFL));                 // LONG_BINGET
+                case 'c' -> push(global(line(), line(), at));                      // GLOBAL module\nname\n
+                case 0x93 -> {                                                     // STACK_GLOBAL
+                    Object name = pop(), module = pop();
+                    if (!(module instanceof String m) || !(name instanceof String n)) throw fail("STACK_GLOBAL needs two strings");
+                    push(global(m, n, at));
+                }
+                case 'R' -> {                                                      // REDUCE
+                    Object args = pop(), callable = pop();
+                    push(reduce(callable, args, at));
+                }
+                case 'Q' -> push(storages.apply(list(pop())));                     // BINPERSID
+                case 'b' -> {                                                      // BUILD
+                    Object state = pop();
+                    Object target = peek(0);
+                    // torch pickles an OrderedDict state dict with its _metadata attribute as BUILD state
+                    if (!(target instanceof Map<?, ?>) || !(state instanceof Map<?, ?> || state == null)) {
+                        throw new IllegalArgumentException(where + ": refusing BUILD (setting the state of an object) on "
+                                + describe(target) + " at byte " + at + "; only plain data is allowed");
+                    }
+                }
+                case 0x81, 0x92, 'i', 'o' -> throw new IllegalArgumentException(where + ": refusing opcode 0x" + Integer.toHexString(op)
+                        + " (object construction) at byte " + at + "; only plain data is allowed");
+                default -> throw fail("unsupported pickle opcode 0x" + Integer.toHexString(op) + " at byte " + at
+                        + " (expected the binary opcodes of protocols 2-5 that torch.save writes)");
+            }
+        }
+    }
+
+    private double readBigEndianDouble() {
+        return Double.longBitsToDouble(Long.reverseBytes(in.getLong()));
+    }
+
+    /** GLOBAL / STACK_GLOBAL: only the allow-list; anything else is refused before it could be used. */
+    private Global global(String module, String name, int at) {
+        String full = module + "." + name;
+        if (module.equals("torch") && STORAGES.containsKey(name)) return new Global(full, STORAGES.get(name));
+        if (full.equals("torch._utils._rebuild_tensor_v2") || full.equals("torch._utils._rebuild_parameter")
+                || full.equals("collections.OrderedDict")) {
+            return new Global(full, null);
+        }
+        throw new IllegalArgumentException(where + ": refusing to load global '" + full + "' at byte " + at
+                + "; a weights checkpoint may only use " + String.join(", ", ALLOWED));
+    }
+
+    /** REDUCE: the allowed callables, rebuilt here as data. */
+    private Object reduce(Object callable, Object args, int at) {
+        if (!(callable instanceof Global g) || g.storageType() != null) {
+            throw new IllegalArgumentException(where + ": refusing to call " + describe(callable) + " at byte " + at
+                    + "; only " + String.join(", ", ALLOWED.subList(0, 3)) + " may be called");
+        }
+        List<Object> a = list(args);
+        switch (g.name()) {
+            case "collections.OrderedDict" -> {
+                if (a.isEmpty()) return new LinkedHashMap<>();
+                Map<Object, Object> m = new LinkedHashMap<>();
+                for (Object pair : list(a.get(0))) {
+                    List<Object> kv = list(pair);
+                    if (kv.size() != 2) throw fail("OrderedDict item of " + kv.size() + " elements, expected (key, value)");
+                    m.put(kv.get(0), kv.get(1));
+                }
+                return m;
+            }
+            case "torch._utils._rebuild_tensor_v2" -> {
+                if (a.size() < 4 || !(a.get(0) instanceof TorchTensor.Storage s)) {
+                    throw fail("_rebuild_tensor_v2 expects (storage, offset, size, stride, …), found " + a.size() + " arguments");
+                }
+                return new TorchTensor(s, integer(a.get(1)), longs(a.get(2)), longs(a.get(3)));
+            }
+            case "torch._utils._rebuild_parameter" -> {
+                if (a.isEmpty() || !(a.get(0) instanceof TorchTensor t)) throw fail("_rebuild_parameter expects a tensor first");
+                return t;
+            }
+            default -> throw new IllegalStateException(g.name());
+        }
+    }
+
+    /** The dtype of a storage-type global as a persistent id carries it; null for anything else. */
+    static Dtype storageType(Object o) {
+        return o instanceof Global g ? g.storageType() : null;
+    }
+
+    private String describe(Object o) {
+        if (o instanceof Global g) return "'" + g.name() + "'";
+        return o == null ? "None" : "a " + o.getClass().getSimpleName();
+    }
+
+    private static List<Object> tuple(List<Object> items) {
+        return Collections.unmodifiableList(new ArrayList<>(items));
+    }
+
+    private Map<Object, Object> dictOf(List<Object> items) {
+        if (items.size() % 2 != 0) throw fail("odd number of items (" + items.size() + ") for a dict");
+        Map<Object, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i += 2) m.put(items.get(i), items.get(i + 1));
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object> list(Object o) {
+        if (o instanceof List<?> l) return (List<Object>) l;
+        throw fail("expected a list or tuple, found " + describe(o));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<Object, Object> dict(Object o) {
+        if (o instanceof Map<?, ?> m) return (Map<Object, Object>) m;
+        throw fail("expected a dict, found " + describe(o));
+    }
+
+    private long integer(Object o) {
+        if (o instanceof Long l) return l;
+        throw fail("expected an integer, found " + describe(o));
+    }
+
+    private long[] longs(Object o) {
+        List<Object> l = list(o);
+        long[] out = new long[l.size()];
+        for (int i = 0; i < out.length; i++) out[i] = integer(l.get(i));
+        return out;
+    }
+
+    private static Object longOf(byte[] littleEndian) {
+        byte[] big = new byte[Math.max(1, littleEndian.length)];
+        for (int i = 0; i < littleEndian.length; i++) big[big.length - 1 - i] = littleEndian[i];
+        if (littleEndian.length == 0) return 0L;
+        BigInteger v = new BigInteger(big);
+        return v.bitLength() < 64 ? (Object) v.longValue() : v;
+    }
+
+    private Object memo(long key) {
+        if (!memo.containsKey(key)) throw fail("memo key " + key + " was never stored");
+        return memo.get(key);
+    }
+
+    private String line() {
+        int start = in.position();
+        for (int i = start; i < in.limit(); i++) {
+            if (in.get(i) == '\n') {
+                in.position(i + 1);
+                return new String(in.array(), start, i - start, StandardCharsets.UTF_8);
+            }
+        }
+        throw fail("unterminated GLOBAL name");
+    }
+
+    private int length(long n) {
+        if (n < 0 || n > in.remaining()) throw fail("length " + n + " exceeds the " + in.remaining() + " bytes left");
+        return (int) n;
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[length(n)];
+        in.get(b);
+        return b;
+    }
+
+    private String utf8(int n) {
+        return new String(bytes(n), StandardCharsets.UTF_8);
+    }
+
+    private void push(Object o) {
+        stack.add(o);
+    }
+
+    private Object pop() {
+        if (stack.isEmpty() || (!marks.isEmpty() && marks.get(marks.size() - 1) == stack.size())) throw fail("stack underflow");
+        return stack.remove(stack.size() - 1);
+    }
+
+    private Object peek(int depth) {
+        if (stack.size() <= depth) throw fail("stack underflow");
+        return stack.get(stack.size() - 1 - depth);
+    }
+
+    private List<Object> popN(int n) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(0, pop());
+        return out;
+    }
+
+    private List<Object> popMark() {
+        if (marks.isEmpty()) throw fail("no MARK on the stack");
+        int m = marks.remove(marks.size() - 1);
+        List<Object> items = new ArrayList<>(stack.subList(m, stack.size()));
+        stack.subList(m, stack.size()).clear();
+        return items;
+    }
+
+    private IllegalArgumentException fail(String what) {
+        return new IllegalArgumentException(where + ": malformed pickle: " + what);
+    }
+}
