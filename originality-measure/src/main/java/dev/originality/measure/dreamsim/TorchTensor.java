@@ -98,16 +98,21 @@ public record TorchTensor(Storage storage, long offset, long[] shape, long[] str
 
     /** The elements in row-major order as float32 (F16, BF16 and F64 converted). */
     public float[] toFloats() {
-        RawTensor raw = toRaw();
+        return floats(toRaw(), "tensor of storage '" + storage.key() + "'");
+    }
+
+    /** A raw floating-point tensor's elements as float32; {@code what} names it in the error for other dtypes. */
+    static float[] floats(RawTensor raw, String what) {
         ByteBuffer b = raw.data().order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[Math.toIntExact(numel())];
+        int width = raw.dtype().width();
+        float[] out = new float[b.remaining() / width];
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (raw.dtype()) {
                 case F32 -> b.getFloat();
                 case F64 -> (float) b.getDouble();
                 case F16 -> halfToFloat(b.getShort());
                 case BF16 -> Float.intBitsToFloat((b.getShort() & 0xFFFF) << 16);
-                default -> throw new IllegalArgumentException("tensor of storage '" + storage.key() + "' is " + raw.dtype()
+                default -> throw new IllegalArgumentException(what + " is " + raw.dtype()
                         + ", expected a floating-point tensor (F32, F16, BF16 or F64)");
             };
         }
