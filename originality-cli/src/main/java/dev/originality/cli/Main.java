@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Measure how original an image is with respect to a text-to-image diffusion model.",
         subcommands = {DemoCommand.class, DatasetCommand.class, QueriesCommand.class, TrainCommand.class, GenerateCommand.class,
                 InvertCommand.class, ScoreCommand.class, StudyCommand.class, DetectCommand.class, TrainDetectorCommand.class, EvaluateModelCommand.class,
+                DreamSimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Bad input: one line on stderr, this exit code (picocli uses the same for bad options). */
