@@ -1,5 +1,6 @@
 package dev.originality.experiments;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.VectorGraphicsEncoder;
 
 /** The studies' figures, as PNG and SVG (written to a temporary name, then moved into place). */
@@ -31,6 +33,29 @@ final class StudyPlots {
                 share.add(mine.isEmpty() ? 0.0 : mine.stream().filter(r -> r.verdictRank() == mm).count() / (double) mine.size());
             }
             c.addSeries(g + " (n=" + mine.size() + ")", cats, share);
+        }
+        save(c, stem);
+    }
+
+    /** Fig. 3 (centre): frequency of the missing element per diversity level, one line per conditioning, 95% intervals as error bars. */
+    static void generalization(Path stem, JsonNode summary) throws IOException {
+        CategoryChart c = new CategoryChartBuilder().width(720).height(420).title("Generation of the element missing from training")
+                .xAxisTitle("distinct elements spanned by the training set").yAxisTitle("frequency of the missing element").build();
+        c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setChartBackgroundColor(java.awt.Color.WHITE);
+        c.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+        c.getStyler().setErrorBarsColorSeriesColor(true);
+        List<String> levels = new ArrayList<>();
+        summary.path("results").forEach(r -> levels.add(r.path("level").asText()));
+        for (String set : GeneralizationSummary.SETS) {
+            List<Double> y = new ArrayList<>(), err = new ArrayList<>();
+            for (JsonNode r : summary.path("results")) {
+                JsonNode n = r.path(set);
+                y.add(n.path("frequency").asDouble());
+                // XChart draws symmetric bars: the larger half of the (asymmetric) percentile interval.
+                err.add(Math.max(n.path("frequency").asDouble() - n.path("ci95").path(0).asDouble(),
+                        n.path("ci95").path(1).asDouble() - n.path("frequency").asDouble()));
+            }
+            c.addSeries(set.equals("empty") ? "empty prompt" : "prompt naming the missing element", levels, y, err);
         }
         save(c, stem);
     }
