@@ -9,6 +9,7 @@ import dev.originality.diffusion.io.SafeTensors;
 import dev.originality.diffusion.models.blocks.Params;
 import dev.originality.diffusion.nn.Ops;
 import dev.originality.diffusion.nn.Weights;
+import dev.originality.measure.vit.BicubicResize;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The tensor names and shapes a DreamSim weights folder holds for a config — DreamSim's own names
  * ({@code extractor_list.<i>.model.…} as DINO's VisionTransformer names them, {@code
- * extractor_list.<i>.proj}); what {@link VitBackbone} takes and {@link DreamSimConvert} must write.
+ * extractor_list.<i>.proj}); what {@link VitBackbone} takes (through {@link dev.originality.measure.vit.VisionTransformer#timm}) and {@link DreamSimConvert} must write.
  */
 final class DreamSimTensors {
     private DreamSimTensors() {}

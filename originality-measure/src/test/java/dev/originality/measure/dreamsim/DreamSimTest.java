@@ -3,6 +3,7 @@ package dev.originality.measure.dreamsim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.originality.diffusion.io.SafeTensors;
+import dev.originality.measure.vit.BicubicResizeTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.originality.measure.dreamsim;
+package dev.originality.measure.vit;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -9,14 +9,14 @@ import java.awt.image.Raster;
  * widened by the scale factor when shrinking (an antialiasing filter), fixed-point weights, a
  * horizontal pass then a vertical pass, each rounded and clipped to 8 bits as PIL does.
  */
-final class BicubicResize {
+public final class BicubicResize {
     private static final int PRECISION_BITS = 32 - 8 - 2;
     private static final double SUPPORT = 2.0;
 
     private BicubicResize() {}
 
     /** image (any size; RGB, RGBA or grey; alpha dropped as PIL's convert("RGB")) → [3, h, w] in [0, 1]. */
-    static float[] toPixels(BufferedImage image, int w, int h) {
+    public static float[] toPixels(BufferedImage image, int w, int h) {
         int[][] rgb = channels(image);                                    // 3 × [H·W] bytes as ints
         int inW = image.getWidth(), inH = image.getHeight();
         float[] out = new float[3 * w * h];

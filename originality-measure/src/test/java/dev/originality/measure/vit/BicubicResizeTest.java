@@ -1,4 +1,4 @@
-package dev.originality.measure.dreamsim;
+package dev.originality.measure.vit;
 
 import ai.djl.ndarray.NDArray;
 import dev.originality.diffusion.io.PngImages;
@@ -10,7 +10,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** PIL's bicubic resampling, checked against values worked out by hand from its kernel (a = −0.5). */
-class BicubicResizeTest {
+public class BicubicResizeTest {
 
     @Test
     void sameSizeIsTheIdentity() {
@@ -79,12 +79,12 @@ class BicubicResizeTest {
     }
 
     /** image: [3, H, W] in [0, 1] → 8-bit RGB. */
-    static BufferedImage image(NDArray chw) {
+    public static BufferedImage image(NDArray chw) {
         return PngImages.toImage(chw);
     }
 
     /** Nearest-neighbour enlargement by an integer factor. */
-    static BufferedImage upscaled(BufferedImage img, int factor) {
+    public static BufferedImage upscaled(BufferedImage img, int factor) {
         BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < out.getHeight(); y++) {
             for (int x = 0; x < out.getWidth(); x++) out.setRGB(x, y, img.getRGB(x / factor, y / factor));
