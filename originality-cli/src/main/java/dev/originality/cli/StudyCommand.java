@@ -20,11 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** The paper's studies. */
 @Command(name = "study", mixinStandardHelpOptions = true, description = "Run one of the paper's studies.",
-        subcommands = {StudyCommand.Originality.class})
+        subcommands = {StudyCommand.Originality.class, GeneralizationCommand.class})
 final class StudyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UserError("expected a study after 'study': originality (see 'originality study --help')");
+        throw new UserError("expected a study after 'study': originality or generalization (see 'originality study --help')");
     }
 
     /** Fig. 6: originality per frequency group. */

@@ -169,7 +169,12 @@ public final class GeneralizationStudy {
             }
             long t0 = System.nanoTime();
             SceneSampler sampler = new SceneSampler(spec, side);
-            ObjectNode prov = OriginalityStudy.JSON.createObjectNode().put("command", command).put("seed", s.seed());
+            // The standalone command that makes the same folder, and the study that made it.
+            String[] sv = spec.name().split("/");
+            ObjectNode prov = OriginalityStudy.JSON.createObjectNode()
+                    .put("command", String.format(java.util.Locale.ROOT, "originality dataset --preset %s --variant %s --count %d --size %d --seed %d --out %s",
+                            sv[0], sv[1], count, side, s.seed(), dir))
+                    .put("study_command", command).put("seed", s.seed());
             prov.set("spec", SpecJson.toJson(spec));
             try (Tracker t = l.start(name + " dataset", count)) {
                 long[] done = {0};
@@ -194,7 +199,7 @@ public final class GeneralizationStudy {
                 r = VaeTrainer.train(ImageData.load(data), s.preset().train(), s.seed(), model, true,
                         (st, step, total, loss) -> t.stepTo(step, String.format(" loss %.4f", loss)));
             }
-            ModelCard card = new ModelCard(cardDir(model), s.preset().train(), s.seed(), data, command);
+            ModelCard card = new ModelCard(cardDir(model), s.preset().train(), s.seed(), data, command + "   # vae stage of " + name);
             card.vae(r);
             card.write((System.nanoTime() - t0) / 1e9);
             timings.put(name + "/vae", t0);
@@ -213,7 +218,7 @@ public final class GeneralizationStudy {
                     else t.stepTo(step, String.format(" loss %.4f", loss));
                 });
             }
-            ModelCard card = new ModelCard(cardDir(model), s.preset().train(), s.seed(), data, command);
+            ModelCard card = new ModelCard(cardDir(model), s.preset().train(), s.seed(), data, command + "   # unet stage of " + name);
             card.unet(r);
             card.write((System.nanoTime() - t0) / 1e9);
             timings.put(name + "/unet", t0);

@@ -11,6 +11,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.VectorGraphicsEncoder;
 
 /** The studies' figures, as PNG and SVG (written to a temporary name, then moved into place). */
@@ -37,12 +38,13 @@ final class StudyPlots {
         save(c, stem);
     }
 
-    /** Fig. 3 (centre): frequency of the missing element per diversity level, one line per conditioning, 95% intervals as error bars. */
+    /** Fig. 3 (centre): frequency of the missing element per diversity level (levels as categories, as in the paper), one line per conditioning, 95% intervals as error bars. */
     static void generalization(Path stem, JsonNode summary) throws IOException {
         CategoryChart c = new CategoryChartBuilder().width(720).height(420).title("Generation of the element missing from training")
                 .xAxisTitle("distinct elements spanned by the training set").yAxisTitle("frequency of the missing element").build();
         c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setChartBackgroundColor(java.awt.Color.WHITE);
         c.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+        c.getStyler().setOverlapped(true);      // both lines at the level's tick, not side by side like bars
         c.getStyler().setErrorBarsColorSeriesColor(true);
         List<String> levels = new ArrayList<>();
         summary.path("results").forEach(r -> levels.add(r.path("level").asText()));
@@ -60,7 +62,7 @@ final class StudyPlots {
         save(c, stem);
     }
 
-    static void save(CategoryChart c, Path stem) throws IOException {
+    static void save(Chart<?, ?> c, Path stem) throws IOException {
         Path dir = stem.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         String name = stem.getFileName().toString();
