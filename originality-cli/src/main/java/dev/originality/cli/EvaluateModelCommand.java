@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Measures a trained shapes model with the detector and records the figures beside it (evaluation/quality.json, README section). */
+/** Measures a trained shapes model with the detector; with --card records the figures beside it (evaluation/quality.json, README section). */
 @Command(name = "evaluate-model", mixinStandardHelpOptions = true,
         description = "Measure a shapes model with the detector: VAE round trips, prompted and empty-prompt generation.")
 final class EvaluateModelCommand implements Callable<Integer> {
@@ -37,8 +37,11 @@ final class EvaluateModelCommand implements Callable<Integer> {
     @Option(names = "--guidance", defaultValue = "7.5", description = "guidance of the prompted generations (default ${DEFAULT-VALUE})") double guidance;
     @Option(names = "--seed", defaultValue = "2001", description = "seed of the fresh scenes and generations (default ${DEFAULT-VALUE})") long seed;
 
-    @Option(names = "--card", description = "also write the figures into the model's README.md")
+    @Option(names = "--card", description = "record the figures in the model folder: evaluation/quality.json and README.md")
     boolean card;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
+    Path json;
 
     @Override
     public Integer call() throws Exception {
@@ -53,9 +56,14 @@ final class EvaluateModelCommand implements Callable<Integer> {
             ObjectNode j = Provenance.JSON.valueToTree(r);
             j.set("provenance", prov);
             j.put("model_sha256", sd.sha256());
-            Path f = dir.resolve("evaluation/quality.json");
-            Files.createDirectories(f.getParent());
-            AtomicFiles.writeString(f, Provenance.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n");
+            // A trial with other settings must not replace the figures the card cites: the folder is written only with --card.
+            String text = Provenance.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(j) + "\n";
+            if (json != null) AtomicFiles.writeString(json, text);
+            if (card) {
+                Path f = dir.resolve("evaluation/quality.json");
+                Files.createDirectories(f.getParent());
+                AtomicFiles.writeString(f, text);
+            }
         }
         r.lines().forEach(out::println);
         if (card) {
