@@ -26,4 +26,21 @@ public final class Bootstrap {
         Arrays.sort(rates);
         return new double[] {rates[(int) Math.floor(0.025 * (RESAMPLES - 1))], rates[(int) Math.ceil(0.975 * (RESAMPLES - 1))]};
     }
+
+    /**
+     * The 95% percentile interval of a mean: resample the values with replacement {@link #RESAMPLES}
+     * times (seeded) and take the 2.5th and 97.5th percentiles of the resampled means.
+     */
+    public static double[] meanCi95(double[] values, long seed) {
+        if (values.length < 1) throw new IllegalArgumentException("need at least one value, found none");
+        SplittableRandom r = new SplittableRandom(seed);
+        double[] means = new double[RESAMPLES];
+        for (int b = 0; b < RESAMPLES; b++) {
+            double sum = 0;
+            for (int i = 0; i < values.length; i++) sum += values[r.nextInt(values.length)];
+            means[b] = sum / values.length;
+        }
+        Arrays.sort(means);
+        return new double[] {means[(int) Math.floor(0.025 * (RESAMPLES - 1))], means[(int) Math.ceil(0.975 * (RESAMPLES - 1))]};
+    }
 }

@@ -1,27 +1,22 @@
 package dev.originality.measure.score;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.originality.diffusion.io.PngImages;
 import dev.originality.diffusion.pipelines.StableDiffusion;
 import dev.originality.inversion.MultiTokenInversion;
 import dev.originality.inversion.QueryImage;
-import dev.originality.measure.ElementSets;
-import dev.originality.measure.detect.Detection;
 import dev.originality.measure.detect.ShapeDetector;
-import dev.originality.shapes.Element;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Scores the originality of synthetic-world images against a frozen model (paper §4): invert the
- * query into m = 1..K tokens (all lengths in one batch, or one at a time with early stop), draw N
- * reconstructions per length, count those in which the detector finds exactly the query's element
- * multiset, check their layouts stayed in distribution, and take the smallest passing m.
+ * Scores the originality of an image against a frozen model (paper §4): invert the query into
+ * m = 1..K tokens (all lengths in one batch, or one at a time with early stop), draw N
+ * reconstructions per length, let the {@link Judge} decide whether each length reconstructs the
+ * query in distribution, and take the smallest passing m.
  */
 public final class OriginalityScorer {
     /** Phases report their total and then each step done. */
@@ -40,12 +35,17 @@ public final class OriginalityScorer {
     }
 
     private final StableDiffusion sd;
-    private final ShapeDetector detector;
+    private final Judge judge;
     private final ScoreConfig config;
 
+    /** The synthetic scorer: the shape detector judges the reconstructions. */
     public OriginalityScorer(StableDiffusion sd, ShapeDetector detector, ScoreConfig config) {
+        this(sd, new DetectorJudge(detector, config), config);
+    }
+
+    public OriginalityScorer(StableDiffusion sd, Judge judge, ScoreConfig config) {
         this.sd = sd;
-        this.detector = detector;
+        this.judge = judge;
         this.config = config;
     }
 
@@ -53,19 +53,21 @@ public final class OriginalityScorer {
         return config;
     }
 
+    public Judge judge() {
+        return judge;
+    }
+
     public Score score(BufferedImage input, Progress progress) {
         int side = sd.imageSize();
         try (NDManager m = NDManager.newBaseManager(sd.manager().getDevice())) {
             QueryImage q = QueryImage.of(input, side, m);
             BufferedImage query = PngImages.toImage(q.pixels().get(0));                           // as the model sees it
-            List<Detection> found = detector.detect(query, config.detectorThreshold());
-            List<Element> elements = ElementSets.elements(found);
-            List<Layouts.Placed> layout = Layouts.of(found, side);
+            Judge.Session session = judge.start(query);
             MultiTokenInversion inversion = new MultiTokenInversion(sd, config.inversion());
-            Reconstructor rec = new Reconstructor(sd, config);
+            Reconstructor rec = new Reconstructor(sd, config, judge.reconstructionPrompt());
             Map<Integer, List<BufferedImage>> images = new TreeMap<>();
             Map<Integer, float[]> vectors = new TreeMap<>();
-            List<LengthResult> results = new ArrayList<>();
+            List<Verdict> results = new ArrayList<>();
             long width = sd.textEncoder().config().hiddenSize();
             double[] seconds = new double[2];
             long t0 = System.nanoTime();
@@ -80,7 +82,7 @@ public final class OriginalityScorer {
                 for (var e : inv.embeddings().entrySet()) {
                     vectors.put(e.getKey(), e.getValue().toFloatArray());
                     images.put(e.getKey(), drawn.get(e.getKey()));
-                    results.add(judge(e.getKey(), drawn.get(e.getKey()), elements, layout, lastLoss));
+                    results.add(session.judge(e.getKey(), e.getValue(), drawn.get(e.getKey()), lastLoss));
                 }
                 seconds[1] = (System.nanoTime() - t1) / 1e9;
             } else {
@@ -90,40 +92,24 @@ public final class OriginalityScorer {
                     Map<Integer, List<BufferedImage>> drawn = rec.draw(Map.of(len, vecs), i -> {});
                     vectors.put(len, vecs.toFloatArray());
                     images.put(len, drawn.get(len));
-                    LengthResult r = judge(len, drawn.get(len), elements, layout, loss);
+                    Verdict r = session.judge(len, vecs, drawn.get(len), loss);
                     results.add(r);
                     reconTime[0] += (System.nanoTime() - t1) / 1e9;
-                    progress.step(len, "m=" + len + " rate " + r.rate() + (r.passed() ? " passed" : ""));
+                    progress.step(len, "m=" + len + " " + r.brief() + (r.passed() ? " passed" : ""));
                     return !r.passed();
                 });
                 seconds[1] = reconTime[0];
                 seconds[0] = (System.nanoTime() - t0) / 1e9 - seconds[1];
             }
             Integer min = null;
-            for (LengthResult r : results) {
+            for (Verdict r : results) {
                 if (r.passed()) {
                     min = r.tokens();
                     break;
                 }
             }
-            return new Score(query, q.preprocessing(), elements, results, min, images, vectors, (int) width, seconds[0], seconds[1]);
+            return new Score(query, q.preprocessing(), judge.describe(), session.note(), results, min, images, vectors, (int) width,
+                    seconds[0], seconds[1]);
         }
     }
-
-    /** Judges the samples of one length against the query's elements and layout. */
-    LengthResult judge(int tokens, List<BufferedImage> samples, List<Element> elements, List<Layouts.Placed> layout, double loss) {
-        List<List<Detection>> dets = detector.detectAll(samples, config.detectorThreshold());
-        List<List<Layouts.Placed>> hits = new ArrayList<>();
-        for (int j = 0; j < samples.size(); j++) {
-            if (ElementSets.sameMultiset(ElementSets.elements(dets.get(j)), elements)) {
-                hits.add(Layouts.of(dets.get(j), samples.get(j).getWidth()));
-            }
-        }
-        Layouts.Check check = Layouts.check(layout, hits, config);
-        double rate = hits.size() / (double) samples.size();
-        double[] ci = Bootstrap.ci95(hits.size(), samples.size(), config.seed() * 31 + tokens);
-        boolean passed = rate >= config.threshold() && check.inDistribution();
-        return new LengthResult(tokens, samples.size(), hits.size(), ci, check, passed, dets, loss);
-    }
-
 }

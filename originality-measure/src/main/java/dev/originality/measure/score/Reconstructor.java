@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.originality.diffusion.pipelines.StableDiffusion;
 import dev.originality.diffusion.pipelines.TextToImage;
 import dev.originality.inversion.Placeholders;
+import dev.originality.inversion.Templates;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ import java.util.function.IntConsumer;
 
 /**
  * Draws the reconstructions of every learned length in as few denoising runs as memory allows:
- * rows (length m, sample j) are stacked, each with the prompt "S*_1 … S*_m" of its length and the
+ * rows (length m, sample j) are stacked, each with the prompt template filled with "S*_1 … S*_m" of its length and the
  * start noise of seed (seed + j), the same noise for every length, so that lengths differ only in
  * their tokens. Rows are cut into chunks of at most maxBatch; each row's result depends only on
  * its prompt and its noise.
@@ -22,10 +23,21 @@ import java.util.function.IntConsumer;
 public final class Reconstructor {
     private final StableDiffusion sd;
     private final ScoreConfig config;
+    private final String prompt;
 
+    /** Prompts are the bare sequence "S*_1 … S*_m" (the shapes world's captions are bare word lists). */
     public Reconstructor(StableDiffusion sd, ScoreConfig config) {
+        this(sd, config, "{}");
+    }
+
+    /** prompt: a template whose "{}" is replaced by the sequence, e.g. "a photo of {}" (App. E.2) or "cat in {}". */
+    public Reconstructor(StableDiffusion sd, ScoreConfig config, String prompt) {
+        if (prompt == null || !prompt.contains("{}")) {
+            throw new IllegalArgumentException("prompt must contain {} for the learned tokens, found " + (prompt == null ? "none" : "'" + prompt + "'"));
+        }
         this.sd = sd;
         this.config = config;
+        this.prompt = prompt;
     }
 
     /** Seed of sample j (the same for every length). */
@@ -70,6 +82,6 @@ public final class Reconstructor {
         List<String> tokens = Placeholders.tokens(base, m);
         Map<String, NDArray> injected = new LinkedHashMap<>();
         for (int i = 0; i < m; i++) injected.put(tokens.get(i), vectors.get(i));
-        return TextToImage.encodePrompt(sd, Placeholders.sequence(base, m), injected, 1, work);
+        return TextToImage.encodePrompt(sd, Templates.fill(prompt, Placeholders.sequence(base, m)), injected, 1, work);
     }
 }

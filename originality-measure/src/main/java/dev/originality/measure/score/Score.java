@@ -1,6 +1,5 @@
 package dev.originality.measure.score;
 
-import dev.originality.shapes.Element;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
@@ -9,14 +8,17 @@ import java.util.Map;
  * The originality of one image: the smallest number of learned tokens that reconstructs it in
  * distribution ({@code minTokens}, null when no length up to K does: verdict "+").
  *
- * @param query        the query at the model's resolution, as scored
+ * @param query         the query at the model's resolution, as scored
  * @param preprocessing how the input was brought to the model's resolution
- * @param images       length → its reconstructions, in sample order
- * @param embeddings   length → its learned vectors, row-major [m * C]
+ * @param judge         which judge decided, with its settings
+ * @param queryNote     what the judge found in the query
+ * @param perLength     the judge's verdict per length, shortest first
+ * @param images        length → its reconstructions, in sample order
+ * @param embeddings    length → its learned vectors, row-major [m * C]
  */
-public record Score(BufferedImage query, String preprocessing, List<Element> queryElements, List<LengthResult> perLength,
-                    Integer minTokens, Map<Integer, List<BufferedImage>> images, Map<Integer, float[]> embeddings, int embeddingWidth,
-                    double inversionSeconds, double reconstructionSeconds) {
+public record Score(BufferedImage query, String preprocessing, Judge.Description judge, Judge.QueryNote queryNote,
+                    List<Verdict> perLength, Integer minTokens, Map<Integer, List<BufferedImage>> images, Map<Integer, float[]> embeddings,
+                    int embeddingWidth, double inversionSeconds, double reconstructionSeconds) {
 
     public String verdict() {
         return minTokens == null ? "+" : Integer.toString(minTokens);

@@ -7,8 +7,6 @@ import dev.originality.diffusion.io.AtomicFiles;
 import dev.originality.diffusion.io.PngImages;
 import dev.originality.inversion.LearnedEmbeddings;
 import dev.originality.inversion.Placeholders;
-import dev.originality.measure.detect.Detection;
-import dev.originality.shapes.Element;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +18,7 @@ import java.util.Map;
 /**
  * One scored image on disk, in its own folder: {@code score.json} (written last, so its presence
  * means the folder is complete), {@code report.html}, {@code query.png}, the reconstructions
- * {@code m<k>/<j>.png} and each length's embeddings {@code embeddings/m<k>.safetensors}
+ * {@code m<k>/<j>.png}, any further images of the judge ({@code m<k>/edit-<j>.png}) and each length's embeddings {@code embeddings/m<k>.safetensors}
  * (diffusers learned_embeds format, reusable with {@code generate --embeddings}).
  */
 public final class ScoreFiles {
@@ -42,6 +40,16 @@ public final class ScoreFiles {
             for (int j = 0; j < imgs.size(); j++) {
                 PngImages.write(sub.resolve(String.format(Locale.ROOT, "%02d.png", j)), imgs.get(j),
                         Map.of("tokens", Integer.toString(e.getKey()), "seed", Long.toString(c.seed() + j)));
+            }
+        }
+        for (Verdict v : s.perLength()) {
+            for (Verdict.Extra x : v.extras()) {
+                Path sub = dir.resolve("m" + v.tokens());
+                Files.createDirectories(sub);
+                for (int j = 0; j < x.images().size(); j++) {
+                    PngImages.write(sub.resolve(extraName(x, j)), x.images().get(j),
+                            Map.of("tokens", Integer.toString(v.tokens()), "seed", Long.toString(c.seed() + j), "kind", x.prefix()));
+                }
             }
         }
         Path emb = dir.resolve("embeddings");
@@ -70,31 +78,21 @@ public final class ScoreFiles {
         if (s.minTokens() == null) o.putNull("min_tokens");
         else o.put("min_tokens", s.minTokens());
         o.put("verdict", s.verdict());
-        ArrayNode q = o.putArray("query_elements");
-        for (Element e : s.queryElements()) q.add(e.phrase());
+        o.setAll(s.queryNote().json());
         ArrayNode per = o.putArray("per_length");
-        for (LengthResult r : s.perLength()) {
+        for (Verdict r : s.perLength()) {
             ObjectNode l = per.addObject();
             l.put("tokens", r.tokens());
-            l.put("reconstruction_rate", r.rate());
-            ArrayNode ci = l.putArray("rate_ci95");
-            ci.add(r.ci95()[0]);
-            ci.add(r.ci95()[1]);
-            l.put("in_distribution", r.check().inDistribution());
             l.put("passed", r.passed());
-            l.put("reconstructed", r.reconstructed());
             l.put("samples", r.samples());
-            putNumber(l, "mean_pairwise_displacement", r.check().meanPairwiseDisplacement());
-            l.put("copy_share", r.check().copyShare());
-            putNumber(l, "final_loss", r.finalLoss());
-            ArrayNode found = l.putArray("sample_elements");
-            for (List<Detection> d : r.detections()) {
-                ArrayNode one = found.addArray();
-                for (Detection x : d) one.add(x.element().phrase());
-            }
+            LengthResult.putNumber(l, "final_loss", r.finalLoss());
+            r.toJson(l);
         }
         o.put("preprocessing", s.preprocessing());
         o.set("config", JSON.valueToTree(c));
+        ObjectNode judge = o.putObject("judge");
+        judge.put("name", s.judge().name());
+        judge.setAll(s.judge().settings());
         ObjectNode seeds = o.putObject("seeds");
         seeds.put("inversion", c.inversion().seed());
         ArrayNode samples = seeds.putArray("samples");
@@ -107,8 +105,8 @@ public final class ScoreFiles {
         return o;
     }
 
-    private static void putNumber(ObjectNode o, String key, double v) {
-        if (Double.isFinite(v)) o.put(key, v);
-        else o.putNull(key);
+    /** m&lt;k&gt;/&lt;prefix&gt;-NN.png, relative to the length's folder. */
+    static String extraName(Verdict.Extra x, int j) {
+        return String.format(Locale.ROOT, "%s-%02d.png", x.prefix(), j);
     }
 }

@@ -34,7 +34,7 @@ public final class ScoreRun {
     private final OriginalityScorer scorer;
     private final String model, modelSha256;
     private final ObjectNode provenance;
-    private final JsonNode configJson;
+    private final JsonNode configJson, judgeJson;
 
     public ScoreRun(OriginalityScorer scorer, String model, String modelSha256, ObjectNode provenance) {
         this.scorer = scorer;
@@ -44,6 +44,10 @@ public final class ScoreRun {
         try {
             // Through text, so that it compares equal to a score.json read back (a long reads back as an int).
             this.configJson = ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(scorer.config()));
+            Judge.Description d = scorer.judge().describe();
+            ObjectNode j = ScoreFiles.JSON.createObjectNode().put("name", d.name());
+            j.setAll(d.settings());
+            this.judgeJson = ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(j));
         } catch (IOException e) {
             throw new IllegalStateException("score config does not serialise", e);
         }
@@ -74,7 +78,12 @@ public final class ScoreRun {
                 row.set("verdict", json.get("verdict"));
                 row.set("min_tokens", json.get("min_tokens"));
                 ArrayNode rates = row.putArray("rates");
-                for (JsonNode l : json.path("per_length")) rates.add(l.path("reconstruction_rate").asDouble());
+                ArrayNode distances = row.putArray("dreamsim_means");
+                for (JsonNode l : json.path("per_length")) {
+                    if (l.has("reconstruction_rate")) rates.add(l.path("reconstruction_rate").asDouble());
+                    if (l.has("dreamsim_mean")) distances.add(l.path("dreamsim_mean"));
+                }
+                if (distances.isEmpty()) row.remove("dreamsim_means");
                 row.set("seconds", json.path("seconds").path("total"));
                 listener.onScored(f, dir, json, kept);
             } catch (IllegalArgumentException e) {
@@ -96,7 +105,8 @@ public final class ScoreRun {
             JsonNode j = ScoreFiles.JSON.readTree(f.toFile());
             boolean same = src.imageSha256().equals(j.path("image_sha256").asText())
                     && src.modelSha256().equals(j.path("model_sha256").asText())
-                    && configJson.equals(j.path("config"));
+                    && configJson.equals(j.path("config"))
+                    && judgeJson.equals(j.path("judge"));
             return same ? j : null;
         } catch (IOException e) {
             return null;   // unreadable: score it again

@@ -60,12 +60,11 @@ class OriginalityScorerTest {
         BufferedImage img = Renderer.render(q, 64);
         var found = detector.detect(img);
         assertThat(ElementSets.elements(found)).containsExactlyInAnyOrderElementsOf(q.elementList());
-        OriginalityScorer s = new OriginalityScorer(null, detector, ScoreConfig.tiny());
         List<BufferedImage> samples = new ArrayList<>();
         for (int i = 0; i < 4; i++) samples.add(moved(q, i));
         samples.add(Renderer.render(query(50), 64));                       // other colours: not a reconstruction
         samples.add(dev.originality.measure.detect.DetectorEvaluation.white(64));   // nothing at all
-        LengthResult r = s.judge(1, samples, ElementSets.elements(found), Layouts.of(found, 64), 0.1);
+        LengthResult r = new DetectorJudge(detector, ScoreConfig.tiny()).judge(1, samples, ElementSets.elements(found), Layouts.of(found, 64), 0.1);
         assertThat(r.reconstructed()).isEqualTo(4);
         assertThat(r.rate()).isCloseTo(4 / 6.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(r.check().inDistribution()).isTrue();
@@ -79,8 +78,7 @@ class OriginalityScorerTest {
         Scene q = query(1);
         BufferedImage img = Renderer.render(q, 64);
         var found = detector.detect(img);
-        OriginalityScorer s = new OriginalityScorer(null, detector, ScoreConfig.tiny());
-        LengthResult r = s.judge(1, List.of(img, img, img, img), ElementSets.elements(found), Layouts.of(found, 64), 0.1);
+        LengthResult r = new DetectorJudge(detector, ScoreConfig.tiny()).judge(1, List.of(img, img, img, img), ElementSets.elements(found), Layouts.of(found, 64), 0.1);
         assertThat(r.rate()).isEqualTo(1.0);
         assertThat(r.check().copyShare()).isEqualTo(1.0);
         assertThat(r.passed()).isFalse();
@@ -94,13 +92,16 @@ class OriginalityScorerTest {
             OriginalityScorer scorer = new OriginalityScorer(sd, detector, c);
             Score a = scorer.score(img, OriginalityScorer.Progress.NONE);
             Score b = scorer.score(img, OriginalityScorer.Progress.NONE);
-            assertThat(a.perLength()).extracting(LengthResult::tokens).containsExactly(1, 2);
+            assertThat(a.perLength()).extracting(Verdict::tokens).containsExactly(1, 2);
             assertThat(a.images().get(2)).hasSize(c.samples());
             assertThat(a.query().getWidth()).isEqualTo(sd.imageSize());
             assertThat(a.embeddings().get(2)).hasSize(2 * a.embeddingWidth());
-            Integer firstPassed = a.perLength().stream().filter(LengthResult::passed).map(LengthResult::tokens).findFirst().orElse(null);
+            Integer firstPassed = a.perLength().stream().filter(Verdict::passed).map(Verdict::tokens).findFirst().orElse(null);
             assertThat(a.minTokens()).isEqualTo(firstPassed);
-            for (LengthResult r : a.perLength()) assertThat(r.passed()).isEqualTo(r.rate() >= c.threshold() && r.check().inDistribution());
+            for (Verdict v : a.perLength()) {
+                LengthResult r = (LengthResult) v;
+                assertThat(r.passed()).isEqualTo(r.rate() >= c.threshold() && r.check().inDistribution());
+            }
             var src = new ScoreFiles.Source("q.png", "00", TINY.toString(), sd.sha256(), ScoreFiles.JSON.createObjectNode());
             ObjectNode ja = ScoreFiles.json(a, c, src), jb = ScoreFiles.json(b, c, src);
             ja.remove("seconds");
@@ -120,7 +121,7 @@ class OriginalityScorerTest {
             }
 
             Score seq = new OriginalityScorer(sd, detector, c.withSequential(true)).score(img, OriginalityScorer.Progress.NONE);
-            List<LengthResult> rs = seq.perLength();
+            List<Verdict> rs = seq.perLength();
             assertThat(rs).isNotEmpty();
             for (int i = 0; i < rs.size() - 1; i++) assertThat(rs.get(i).passed()).isFalse();
             assertThat(rs.size() == c.maxTokens() || rs.get(rs.size() - 1).passed()).isTrue();
