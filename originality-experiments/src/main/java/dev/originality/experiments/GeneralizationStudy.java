@@ -111,7 +111,8 @@ public final class GeneralizationStudy {
             if (s.preset().sharedVae()) {
                 Path root = out.resolve("shared-vae" + suffix(v));
                 Path data = runner.dataset("shared-vae" + suffix(v), Presets.get("span-60", v), root.resolve("dataset"));
-                runner.vae("shared-vae" + suffix(v), data, root.resolve("model"));
+                runner.vae("shared-vae" + suffix(v), data, root.resolve("model"),
+                        LEVELS.stream().map(level -> out.resolve(levelDir(level, v)).resolve("model")).toList());
                 sharedVae = root.resolve("model/vae");
             }
             for (int level : s.levels()) {
@@ -120,7 +121,7 @@ public final class GeneralizationStudy {
                 DatasetSpec spec = Presets.get("span-" + level, v);
                 Path data = runner.dataset(name, spec, dir.resolve("dataset"));
                 Path model = dir.resolve("model");
-                if (sharedVae == null) runner.vae(name, data, model);
+                if (sharedVae == null) runner.vae(name, data, model, List.of(model));
                 runner.unet(name, data, sharedVae != null ? sharedVae : model.resolve("vae"), model);
                 evaluate(s, detector, spec.heldOut(), dir, name, timings, l);
             }
@@ -188,10 +189,19 @@ public final class GeneralizationStudy {
             return dir;
         }
 
-        void vae(String name, Path data, Path model) throws IOException {
+        /** users: the model folders whose UNet trains on this VAE's latents. */
+        void vae(String name, Path data, Path model, List<Path> users) throws IOException {
             if (finished(model, VaeTrainer.STAGE, s.preset().train().vaeSteps(), model.resolve("vae/config.json"))) {
                 l.kept(name + " vae");
                 return;
+            }
+            if (Checkpoint.exists(model, VaeTrainer.STAGE)) {
+                for (Path u : users) {
+                    if (Checkpoint.exists(u, UNetTrainer.STAGE)) {
+                        throw new IllegalArgumentException("the VAE in '" + model + "' would change, but the UNet in '" + u
+                                + "' was trained on its latents: keep the VAE's steps or choose another --out");
+                    }
+                }
             }
             long t0 = System.nanoTime();
             VaeTrainer.Result r;

@@ -106,6 +106,10 @@ class GeneralizationStudyTest {
 
             assertThatThrownBy(() -> GeneralizationStudy.run(s, d, prov(), out, false, second))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--resume");
+            var moreVae = new GeneralizationStudy.Settings(s.levels(), s.variants(), s.preset().with(null, null, 60, null, null), 4, 5);
+            assertThatThrownBy(() -> GeneralizationStudy.run(moreVae, d, prov(), out, true, second))
+                    .as("a VAE that UNets already trained on is not changed under them").hasMessageContaining("was trained on its latents");
+            assertThat(Checkpoint.state(out.resolve("level-4/model"), "vae").path("step").asInt()).isEqualTo(40);
         }
     }
 
