@@ -48,7 +48,7 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--preset", defaultValue = "cpu", description = "tiny, cpu or paper (lr 5e-4, batch 20, 2000 steps); default ${DEFAULT-VALUE}")
     String preset;
 
-    @Option(names = "--templates", description = "prompt templates: synthetic, object or art (default: the preset's, synthetic)")
+    @Option(names = "--templates", paramLabel = "object|art|FILE", description = "prompt templates: synthetic, object, art (App. E.2) or a file with one per line (default: the preset's, synthetic)")
     String templates;
 
     @Option(names = "--init-token", paramLabel = "W", description = "initial embedding word (default: the preset's, \"and\"; for real images the domain word, e.g. house)")
@@ -105,6 +105,7 @@ final class InvertCommand implements Callable<Integer> {
             meta.put("lr", Double.toString(cfg.lr()));
             meta.put("max_tokens", Integer.toString(cfg.maxTokens()));
             meta.put("init_token", cfg.initToken());
+            meta.put("templates", templates != null ? templates : "synthetic");
             meta.put("final_loss", Double.toString(result.losses()[result.losses().length - 1]));
             for (Map.Entry<Integer, NDArray> e : result.embeddings().entrySet()) {
                 int len = e.getKey();
@@ -120,9 +121,9 @@ final class InvertCommand implements Callable<Integer> {
         return 0;
     }
 
-    private InversionConfig config() {
+    private InversionConfig config() throws java.io.IOException {
         InversionConfig c = InversionConfig.preset(preset);
-        if (templates != null) c = c.withTemplates(Templates.named(templates));
+        if (templates != null) c = c.withTemplates(Templates.resolve(templates));
         c = c.withLengths(tokens).withSeed(seed);   // at least one sample per length unless --batch says otherwise
         if (initToken != null) c = c.withInitToken(initToken);
         if (steps != null) c = c.withSteps(steps);

@@ -1,5 +1,10 @@
 package dev.originality.inversion;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -49,6 +54,31 @@ public final class Templates {
             case "art" -> ART;
             default -> throw new IllegalArgumentException("unknown template list '" + name + "': expected synthetic, object or art");
         };
+    }
+
+    /**
+     * A named list, or else a UTF-8 text file of templates, one per line (blank lines and lines
+     * starting with '#' are skipped); every template must hold "{}".
+     */
+    public static List<String> resolve(String nameOrFile) throws IOException {
+        if (List.of("synthetic", "object", "art").contains(nameOrFile)) return named(nameOrFile);
+        Path file = Path.of(nameOrFile);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("templates: expected synthetic, object, art or a text file of templates, found '"
+                    + nameOrFile + "' (no such file)");
+        }
+        List<String> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).strip();
+            if (t.isEmpty() || t.startsWith("#")) continue;
+            if (!t.contains("{}")) {
+                throw new IllegalArgumentException("templates file '" + file + "' line " + (i + 1) + ": expected {} for the learned tokens, found '" + t + "'");
+            }
+            out.add(t);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("templates file '" + file + "' holds no template (one per line, with {})");
+        return List.copyOf(out);
     }
 
     /** The template with its "{}" replaced by the placeholder sequence. */

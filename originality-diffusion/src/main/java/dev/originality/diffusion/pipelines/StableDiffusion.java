@@ -52,6 +52,7 @@ public final class StableDiffusion implements AutoCloseable {
         if (!Files.isRegularFile(dir.resolve("model_index.json"))) {
             throw new IllegalArgumentException("'" + dir + "' is not a diffusers model folder: expected model_index.json in it");
         }
+        requireV1(dir.resolve("model_index.json"));
         for (String c : COMPONENTS) {
             if (!Files.isDirectory(dir.resolve(c))) {
                 throw new IllegalArgumentException("model folder '" + dir + "' has no '" + c + "/' component (expected "
@@ -69,6 +70,28 @@ public final class StableDiffusion implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             m.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses pipelines of another family before any weight is read: SDXL (a second text encoder,
+     * {@code text_encoder_2}) and other {@code _class_name}s with "XL" would otherwise fail deep in
+     * the UNet loader with a message about a tensor.
+     */
+    static void requireV1(Path index) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = dev.originality.diffusion.models.blocks.ConfigJson.JSON.readTree(Files.readString(index));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(index + ": not valid JSON (" + e.getOriginalMessage() + ")");
+        }
+        if (root == null || !root.isObject()) throw new IllegalArgumentException(index + ": expected a JSON object");
+        String cls = root.path("_class_name").asText("");
+        boolean second = root.hasNonNull("text_encoder_2") && !root.get("text_encoder_2").path(0).isNull();
+        if (second || cls.contains("XL")) {
+            throw new IllegalArgumentException("'" + index.getParent() + "' is not a Stable Diffusion v1.x folder: expected a "
+                    + "StableDiffusionPipeline with one text_encoder, found " + (cls.isEmpty() ? "a pipeline" : cls)
+                    + (second ? " with text_encoder_2" : ""));
         }
     }
 
