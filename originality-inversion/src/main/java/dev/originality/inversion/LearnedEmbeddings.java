@@ -5,10 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.originality.diffusion.io.SafeTensors;
 import dev.originality.diffusion.io.SafeTensorsFile;
+import dev.originality.diffusion.io.TensorInfo;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -49,30 +51,52 @@ public record LearnedEmbeddings(String base, NDArray vectors, Map<String, String
     public static LearnedEmbeddings load(Path file, NDManager m, int expectedWidth) throws IOException {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("embeddings file '" + file + "' does not exist");
         SafeTensorsFile f = SafeTensors.read(file);
-        Map<String, NDArray> all = f.loadAllWidened(m);
-        String key;
+        Entry e = entry(f, expectedWidth);
+        NDArray v = f.loadWidened(e.tensor().name(), m);
+        if (v.getShape().dimension() == 1) v = v.reshape(new Shape(1, v.getShape().get(0)));
+        return new LearnedEmbeddings(e.base(), v, f.metadata());
+    }
+
+    /** The tensor that holds the vectors and the base token name, chosen and checked from the header alone. */
+    record Entry(TensorInfo tensor, String base) {}
+
+    /**
+     * Decides from the header, before any tensor is loaded: which tensor holds the vectors, that it
+     * is floating point, [m, C] or [C], with m ≥ 1 and C = {@code expectedWidth}.
+     */
+    static Entry entry(SafeTensorsFile f, int expectedWidth) {
+        String where = "embeddings file '" + f.file() + "'";
+        TensorInfo t;
         String base;
-        if (all.containsKey(A1111_KEY)) {
-            key = A1111_KEY;
+        if (f.tensors().containsKey(A1111_KEY)) {
+            t = f.tensors().get(A1111_KEY);
             String name = f.metadata().get("name");
             base = name == null || name.isBlank() ? Placeholders.DEFAULT_BASE : "<" + name + ">";
-        } else if (all.size() == 1) {
-            key = all.keySet().iterator().next();
-            base = key;
+        } else if (f.tensors().size() == 1) {
+            t = f.tensors().values().iterator().next();
+            base = t.name();
         } else {
-            throw new IllegalArgumentException("embeddings file '" + file + "': expected one tensor (diffusers) or '" + A1111_KEY
-                    + "' (AUTOMATIC1111), found " + all.keySet());
+            throw new IllegalArgumentException(where + ": expected one tensor (diffusers) or '" + A1111_KEY
+                    + "' (AUTOMATIC1111), found " + abbreviate(f.tensors().keySet().toString()));
         }
-        NDArray v = all.get(key);
-        if (v.getShape().dimension() == 1) v = v.reshape(new Shape(1, v.getShape().get(0)));
-        if (v.getShape().dimension() != 2) {
-            throw new IllegalArgumentException("embeddings file '" + file + "': tensor '" + key + "' must be [m, C], found " + v.getShape());
+        long[] shape = t.shape();
+        String what = where + ": tensor '" + abbreviate(t.name()) + "'";
+        if (!t.dtype().isFloat()) throw new IllegalArgumentException(what + " must be floating point, found " + t.dtype());
+        if (shape.length != 1 && shape.length != 2) {
+            throw new IllegalArgumentException(what + " must be [m, C], found " + Arrays.toString(shape));
         }
-        if (v.getShape().get(1) != expectedWidth) {
-            throw new IllegalArgumentException("embeddings file '" + file + "' holds vectors of width " + v.getShape().get(1)
+        long width = shape[shape.length - 1], count = shape.length == 2 ? shape[0] : 1;
+        if (width != expectedWidth) {
+            throw new IllegalArgumentException(where + " holds vectors of width " + width
                     + ", but the text encoder's hidden size is " + expectedWidth);
         }
-        return new LearnedEmbeddings(base, v, f.metadata());
+        if (count < 1) throw new IllegalArgumentException(what + " holds no vectors (shape " + Arrays.toString(shape) + ")");
+        if (base.isBlank()) throw new IllegalArgumentException(where + ": the token name is blank");
+        return new Entry(t, base);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 197) + "...";
     }
 
     /** Per-token vectors for GenerationRequest.injected: "<s*1>" → [C], …, "<s*m>" → [C] (views into vectors). */

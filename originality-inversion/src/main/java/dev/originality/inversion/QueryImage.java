@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
-import javax.imageio.ImageIO;
+import dev.originality.shapes.Images;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,27 +21,29 @@ import java.nio.file.Path;
  */
 public record QueryImage(NDArray pixels, String preprocessing) {
 
-    /** Reads any format ImageIO knows (PNG, JPEG, BMP, GIF). */
+    /** Reads any format ImageIO knows (PNG, JPEG, BMP, GIF), at most {@link Images#MAX_PIXELS} pixels. */
     public static QueryImage load(Path file, int size, NDManager m) throws IOException {
         return of(read(file), size, m);
     }
 
-    /** Decodes an image file; IllegalArgumentException naming the file when it is missing or not an image. */
+    /**
+     * Decodes an image file, its size checked from the header before decoding; IllegalArgumentException
+     * naming the file when it is missing, not an image, corrupt or too large.
+     */
     public static BufferedImage read(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("image '" + file + "' does not exist");
-        if (!Files.isReadable(file)) throw new IllegalArgumentException("image '" + file + "' is not readable");
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("image '" + file + "' could not be decoded: " + e.getMessage());
-        }
-        if (img == null) throw new IllegalArgumentException("'" + file + "' is not an image (expected PNG or JPEG)");
-        return img;
+        return Images.read(file);
     }
 
     public static QueryImage of(BufferedImage img, int size, NDManager m) {
-        if (size < 1) throw new IllegalArgumentException("target size must be positive, found " + size);
+        Preprocessed p = preprocess(img, size);
+        return new QueryImage(m.create(p.pixels(), new Shape(1, 3, size, size)), p.description());
+    }
+
+    /** Planar RGB pixels [3, size, size] in [0, 1] and a description of the steps. */
+    record Preprocessed(float[] pixels, String description) {}
+
+    static Preprocessed preprocess(BufferedImage img, int size) {
+        if (size < 1 || size > 4096) throw new IllegalArgumentException("target size must be in 1..4096, found " + size);
         int w = img.getWidth(), h = img.getHeight(), side = Math.min(w, h);
         int x0 = (w - side) / 2, y0 = (h - side) / 2;
         BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
@@ -65,6 +67,6 @@ public record QueryImage(NDArray pixels, String preprocessing) {
         }
         String how = String.format("%dx%d -> centre crop %dx%d at (%d,%d) -> bicubic resize %dx%d -> RGB [0,1]",
                 w, h, side, side, x0, y0, size, size);
-        return new QueryImage(m.create(px, new Shape(1, 3, size, size)), how);
+        return new Preprocessed(px, how);
     }
 }

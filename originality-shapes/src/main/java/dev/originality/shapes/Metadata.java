@@ -51,25 +51,30 @@ public final class Metadata {
         if (n == null || !n.isObject()) throw new IllegalArgumentException(where + ": expected a JSON object");
         String file = text(n, "file_name", where);
         String caption = text(n, "text", where);
-        String group = n.path("group").asText(caption.isEmpty() ? Scene.EMPTY : Scene.OTHER);
-        List<PlacedElement> els = new ArrayList<>();
-        JsonNode arr = n.path("elements");
-        if (arr.isArray()) {
-            for (JsonNode o : arr) {
-                Element e = new Element(Shape.parse(o.path("shape").asText()), Colour.parse(o.path("color").asText()),
-                        Size.parse(o.path("size").asText()), Texture.parse(o.path("texture").asText()));
-                JsonNode b = o.path("bbox"), c = o.path("center");
-                if (!b.isArray() || b.size() != 4) throw new IllegalArgumentException(where + ": element bbox must be [x0, y0, x1, y1]");
-                int[] bbox = {b.get(0).asInt(), b.get(1).asInt(), b.get(2).asInt(), b.get(3).asInt()};
-                double cx = c.isArray() && c.size() == 2 ? c.get(0).asDouble() : (bbox[0] + bbox[2]) / 2.0;
-                double cy = c.isArray() && c.size() == 2 ? c.get(1).asDouble() : (bbox[1] + bbox[3]) / 2.0;
-                els.add(new PlacedElement(e, cx, cy, o.path("radius").asDouble(0), bbox));
+        try {
+            String group = n.path("group").asText(caption.isEmpty() ? Scene.EMPTY : Scene.OTHER);
+            List<PlacedElement> els = new ArrayList<>();
+            JsonNode arr = n.path("elements");
+            if (arr.isArray()) {
+                for (JsonNode o : arr) {
+                    Element e = new Element(Shape.parse(o.path("shape").asText()), Colour.parse(o.path("color").asText()),
+                            Size.parse(o.path("size").asText()), Texture.parse(o.path("texture").asText()));
+                    JsonNode b = o.path("bbox"), c = o.path("center");
+                    if (!b.isArray() || b.size() != 4) throw new IllegalArgumentException(where + ": element bbox must be [x0, y0, x1, y1]");
+                    int[] bbox = {b.get(0).asInt(), b.get(1).asInt(), b.get(2).asInt(), b.get(3).asInt()};
+                    double cx = c.isArray() && c.size() == 2 ? c.get(0).asDouble() : (bbox[0] + bbox[2]) / 2.0;
+                    double cy = c.isArray() && c.size() == 2 ? c.get(1).asDouble() : (bbox[1] + bbox[3]) / 2.0;
+                    els.add(new PlacedElement(e, cx, cy, o.path("radius").asDouble(0), bbox));
+                }
+            } else {
+                // A plain imagefolder without our ground truth: elements from the caption, no geometry.
+                for (Element e : Caption.parse(caption)) els.add(new PlacedElement(e, 0, 0, 0, new int[4]));
             }
-        } else {
-            // A plain imagefolder without our ground truth: elements from the caption, no geometry.
-            for (Element e : Caption.parse(caption)) els.add(new PlacedElement(e, 0, 0, 0, new int[4]));
+            return new ImageRecord(file, caption, group, els);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e); // unknown words name the line
         }
-        return new ImageRecord(file, caption, group, els);
     }
 
     private static String text(JsonNode n, String field, String where) {

@@ -71,7 +71,7 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
             throw new IllegalArgumentException("'" + dir + "' has no " + MODEL_INDEX + ", so it is not a diffusers pipeline folder"
                     + " (expected model_index.json beside unet/, vae/, text_encoder/, tokenizer/, scheduler/)");
         }
-        JsonNode index = parseJson(indexFile);
+        JsonNode index = parseJson(indexFile, BoundedFiles.MAX_CONFIG_BYTES);
         if (!index.isObject()) throw new IllegalArgumentException(indexFile + ": expected a JSON object, found " + index.getNodeType());
         String className = requiredString(index, "_class_name", indexFile);
         String version = requiredString(index, "_diffusers_version", indexFile);
@@ -113,7 +113,7 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
         Component c = component(name);
         for (String f : List.of("config.json", "scheduler_config.json", "tokenizer_config.json", "preprocessor_config.json")) {
             Path p = c.folder().resolve(f);
-            if (Files.isRegularFile(p)) return parseJson(p);
+            if (Files.isRegularFile(p)) return parseJson(p, BoundedFiles.MAX_CONFIG_BYTES);
         }
         throw new IllegalArgumentException("component '" + name + "' in '" + c.folder() + "' has no config.json, scheduler_config.json,"
                 + " tokenizer_config.json or preprocessor_config.json");
@@ -169,7 +169,8 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
                     pickles.add(rel);
                     continue;
                 }
-                if (file.endsWith(".json")) parseJson(p);
+                if (file.endsWith(".json")) parseJson(p, BoundedFiles.MAX_TOKENIZER_FILE_BYTES); // vocab.json, tokenizer.json
+
                 if (file.endsWith(".safetensors")) {
                     SafeTensors.read(p);
                     safetensors.add(rel);
@@ -199,9 +200,10 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
         return new Component(name, library, className, folder, weights, files);
     }
 
-    private static JsonNode parseJson(Path file) throws IOException {
+    private static JsonNode parseJson(Path file, long maxBytes) throws IOException {
+        byte[] bytes = BoundedFiles.read(file, maxBytes, "JSON file");
         try {
-            JsonNode node = JSON.readTree(file.toFile());
+            JsonNode node = JSON.readTree(bytes);
             if (node == null || node.isMissingNode()) throw new IllegalArgumentException(file + ": empty, expected JSON");
             return node;
         } catch (com.fasterxml.jackson.core.JacksonException e) {

@@ -2,6 +2,7 @@ package dev.originality.diffusion.schedulers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.originality.diffusion.io.BoundedFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,8 +49,8 @@ public record SchedulerConfig(String className, int numTrainTimesteps, double be
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("scheduler config '" + file + "' does not exist");
         JsonNode n;
         try {
-            n = JSON.readTree(file.toFile());
-        } catch (IOException e) {
+            n = JSON.readTree(BoundedFiles.read(file, BoundedFiles.MAX_CONFIG_BYTES, "scheduler config"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("scheduler config '" + file + "' is not valid JSON");
         }
         try {

@@ -19,6 +19,8 @@ final class Bpe {
     private final List<Merge> merges;
     /** "first second" → rank. */
     private final Map<String, Integer> ranks;
+    /** Words memoised before the memo is cleared: a stream of distinct words must not grow the heap without bound. */
+    static final int MAX_CACHED_WORDS = 1 << 15;
     /** word → its symbols; a memo only (results depend on the merges alone). */
     private final Map<String, List<String>> cache = new ConcurrentHashMap<>();
 
@@ -40,7 +42,16 @@ final class Bpe {
 
     /** The BPE symbols of one byte-mapped word (non-empty), the last one ending in {@code </w>}. */
     List<String> apply(String word) {
-        return cache.computeIfAbsent(word, w -> Collections.unmodifiableList(merge(initialSymbols(w))));
+        List<String> symbols = cache.get(word);
+        if (symbols != null) return symbols;
+        symbols = Collections.unmodifiableList(merge(initialSymbols(word)));
+        if (cache.size() >= MAX_CACHED_WORDS) cache.clear();
+        cache.put(word, symbols);
+        return symbols;
+    }
+
+    int cachedWords() {
+        return cache.size();
     }
 
     /** One symbol per character, {@code </w>} on the last. */

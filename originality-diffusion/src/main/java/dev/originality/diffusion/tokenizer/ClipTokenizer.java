@@ -21,6 +21,11 @@ import java.util.Set;
  * <p>Immutable and thread-safe; {@link #withAddedTokens} returns a new tokenizer.
  */
 public final class ClipTokenizer {
+    /**
+     * The longest prompt accepted, in chars. CLIP keeps 75 tokens, and BPE costs grow with the
+     * square of a word's length, so a bound keeps a pasted megabyte from hanging the tokenizer.
+     */
+    public static final int MAX_PROMPT_CHARS = 16_384;
     /** token → id over the base vocabulary (ids 0..vocabSize-1). */
     private final Map<String, Integer> vocab;
     private final Bpe bpe;
@@ -112,6 +117,10 @@ public final class ClipTokenizer {
 
     /** All tokens of {@code text} (not truncated, no bos/eos added): BPE symbols and added tokens. */
     public List<String> tokenize(String text) {
+        if (text.length() > MAX_PROMPT_CHARS) {
+            throw new IllegalArgumentException("prompt has " + text.length() + " characters; expected at most " + MAX_PROMPT_CHARS
+                    + " (CLIP reads only the first " + (config.maxLength() - 2) + " tokens)");
+        }
         List<String> tokens = new ArrayList<>();
         int segmentStart = 0;
         for (int i = 0; i < text.length(); ) {

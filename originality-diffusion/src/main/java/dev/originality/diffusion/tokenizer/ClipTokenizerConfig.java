@@ -14,6 +14,11 @@ package dev.originality.diffusion.tokenizer;
 public record ClipTokenizerConfig(int maxLength, String bosToken, String eosToken, String padToken, String unkToken) {
     /** CLIP's context length. */
     public static final int CLIP_MAX_LENGTH = 77;
+    /**
+     * The largest model_max_length accepted: every encoding allocates maxLength ids, so a file
+     * must not be able to ask for 2^31 of them. Long-context CLIP variants use a few hundred.
+     */
+    public static final int MAX_LENGTH_LIMIT = 1 << 16;
 
     /** transformers' CLIPTokenizer defaults, used for whatever the config files leave out. */
     public static final ClipTokenizerConfig CLIP = new ClipTokenizerConfig(
@@ -21,6 +26,9 @@ public record ClipTokenizerConfig(int maxLength, String bosToken, String eosToke
 
     public ClipTokenizerConfig {
         if (maxLength < 2) throw new IllegalArgumentException("maxLength must be >= 2 (bos + eos), found " + maxLength);
+        if (maxLength > MAX_LENGTH_LIMIT) {
+            throw new IllegalArgumentException("maxLength must be at most " + MAX_LENGTH_LIMIT + ", found " + maxLength);
+        }
         requireToken("bosToken", bosToken);
         requireToken("eosToken", eosToken);
         requireToken("padToken", padToken);

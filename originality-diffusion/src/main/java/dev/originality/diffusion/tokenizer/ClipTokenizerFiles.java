@@ -2,9 +2,9 @@ package dev.originality.diffusion.tokenizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.originality.diffusion.io.BoundedFiles;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,11 +211,7 @@ final class ClipTokenizerFiles {
     }
 
     private static String readUtf8(Path file) throws IOException {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("tokenizer file '" + file + "': expected UTF-8 text, found invalid bytes");
-        }
+        return BoundedFiles.readUtf8(file, BoundedFiles.MAX_TOKENIZER_FILE_BYTES, "tokenizer file");
     }
 
     private static String describe(JsonNode node) {

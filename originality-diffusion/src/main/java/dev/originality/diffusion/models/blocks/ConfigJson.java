@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.originality.diffusion.io.BoundedFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -36,10 +36,10 @@ public final class ConfigJson {
 
     public static ConfigJson read(Path file) throws IOException {
         String where = "config '" + file + "'";
+        if (!Files.exists(file)) throw new IllegalArgumentException(where + ": file not found");
+        String text = BoundedFiles.readUtf8(file, BoundedFiles.MAX_CONFIG_BYTES, "config");
         try {
-            return new ConfigJson(JSON.readTree(Files.readString(file)), where);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(where + ": file not found");
+            return new ConfigJson(JSON.readTree(text), where);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(where + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }

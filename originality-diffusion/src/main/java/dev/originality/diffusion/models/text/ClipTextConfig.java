@@ -1,6 +1,7 @@
 package dev.originality.diffusion.models.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.originality.diffusion.io.BoundedFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -94,8 +95,8 @@ public record ClipTextConfig(
     public static ClipTextConfig read(Path configJson) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(configJson.toFile());
-        } catch (IOException e) {
+            root = JSON.readTree(BoundedFiles.read(configJson, BoundedFiles.MAX_CONFIG_BYTES, "text encoder config"));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(configJson + ": not valid JSON (" + e.getMessage() + ")", e);
         }
         try {
@@ -123,7 +124,7 @@ public record ClipTextConfig(
         if (root.hasNonNull("bos_token_id")) b.bosTokenId(integral(root, "bos_token_id"));
         if (root.hasNonNull("eos_token_id")) b.eosTokenId(integral(root, "eos_token_id"));
         if (root.hasNonNull("pad_token_id")) b.padTokenId(integral(root, "pad_token_id"));
-        b.projectionDim(root.hasNonNull("projection_dim") ? Math.toIntExact(integral(root, "projection_dim")) : null);
+        b.projectionDim(root.hasNonNull("projection_dim") ? int32(root, "projection_dim") : null);
         return b.build();
     }
 
@@ -160,13 +161,23 @@ public record ClipTextConfig(
 
     private static int requiredInt(JsonNode root, String field) {
         if (!root.hasNonNull(field)) throw new IllegalArgumentException("missing required field '" + field + "'");
-        return Math.toIntExact(integral(root, field));
+        return int32(root, field);
+    }
+
+    /** A 32-bit integer field; a larger value is an error naming it, not an ArithmeticException. */
+    private static int int32(JsonNode root, String field) {
+        long v = integral(root, field);
+        if (v != (int) v) throw new IllegalArgumentException("'" + field + "' must be a 32-bit integer, found " + v);
+        return (int) v;
     }
 
     private static long integral(JsonNode root, String field) {
         JsonNode n = root.get(field);
         if (!n.canConvertToExactIntegral()) {
             throw new IllegalArgumentException("'" + field + "' must be an integer, found " + n);
+        }
+        if (!n.canConvertToLong()) { // 2^64 + 1 must not wrap to 1
+            throw new IllegalArgumentException("'" + field + "' must be a 64-bit integer, found " + n);
         }
         return n.asLong();
     }

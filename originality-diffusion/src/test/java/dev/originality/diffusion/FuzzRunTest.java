@@ -1,0 +1,39 @@
+package dev.originality.diffusion;
+
+import dev.originality.diffusion.io.DiffusersFolderFuzzTest;
+import dev.originality.diffusion.io.PythonJsonFuzzTest;
+import dev.originality.diffusion.io.SafeTensorsFuzzTest;
+import dev.originality.diffusion.models.ConfigsFuzzTest;
+import dev.originality.diffusion.tokenizer.PromptFuzzTest;
+import dev.originality.diffusion.tokenizer.TokenizerFilesFuzzTest;
+import dev.originality.shapes.fuzz.FuzzRun;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Real (coverage-guided) fuzzing of this module's readers, one child JVM per target: the short run
+ * of every build ({@code fuzz.seconds}, 8 s by default). See {@link FuzzRun} for the settings and
+ * {@code bench/fuzz.sh} for the long run.
+ */
+@Tag("fuzz")
+class FuzzRunTest {
+    static Stream<Class<?>> targets() {
+        return Stream.<Class<?>>of(SafeTensorsFuzzTest.class, ConfigsFuzzTest.class, DiffusersFolderFuzzTest.class,
+                PythonJsonFuzzTest.class, TokenizerFilesFuzzTest.class, PromptFuzzTest.class).filter(FuzzRun::selected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("targets")
+    void fuzz(Class<?> target) throws Exception {
+        FuzzRun.Result r = FuzzRun.run(target, Path.of("target/fuzz"));
+        System.out.println(r.summary());
+        assertThat(r.clean()).as(r.summary() + "; findings " + r.findings() + "\n" + FuzzRun.tail(r.output(), 40)).isTrue();
+        assertThat(r.executions()).as("executions, seeds included: " + r.summary()).isPositive();
+    }
+}

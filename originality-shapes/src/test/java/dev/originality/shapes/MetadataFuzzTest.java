@@ -1,0 +1,36 @@
+package dev.originality.shapes;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.shapes.fuzz.Expected;
+import dev.originality.shapes.fuzz.FuzzFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Fuzz target: an imagefolder's metadata.jsonl ({@link ImageFolder#read}). Every record it returns
+ * must name a file inside the folder. Seeds: MetadataFuzzTestInputs/; short run in {@link FuzzRunTest},
+ * long run: {@code bench/fuzz.sh MetadataFuzzTest}.
+ */
+public class MetadataFuzzTest {
+    private static final Path DIR = FuzzFiles.tempDir("metadata-fuzz");
+
+    public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        Files.write(DIR.resolve(ImageFolder.METADATA), data);
+        try {
+            List<ImageRecord> records = ImageFolder.read(DIR);
+            for (ImageRecord r : records) {
+                if (!DIR.resolve(r.fileName()).normalize().startsWith(DIR)) throw new AssertionError("escapes the folder: " + r);
+            }
+        } catch (IllegalArgumentException e) {
+            Expected.check(e, DIR.resolve(ImageFolder.METADATA).toString());
+        }
+    }
+
+    @FuzzTest
+    void metadata(byte[] data) throws IOException {
+        fuzzerTestOneInput(data);
+    }
+}
