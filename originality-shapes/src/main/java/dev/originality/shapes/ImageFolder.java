@@ -113,6 +113,8 @@ public final class ImageFolder {
                 }
                 out.add(rec);
             }
+        } catch (java.nio.charset.CharacterCodingException e) { // raw, it says only "Input length = 1"
+            throw new IllegalArgumentException(meta + ": expected UTF-8 text, found invalid bytes");
         }
         return out;
     }

@@ -84,5 +84,13 @@ class ImageFolderTest {
         assertThatThrownBy(() -> ImageFolder.read(tmp)).hasMessageContaining("expected metadata.jsonl");
         Files.writeString(out.resolve("metadata.jsonl"), "{\"file_name\": \"../../etc/passwd\", \"text\": \"\"}\n");
         assertThatThrownBy(() -> ImageFolder.read(out)).hasMessageContaining("outside the folder");
+        // Found by fuzzing: invalid UTF-8 leaked a MalformedInputException ("Input length = 1").
+        Files.write(out.resolve("metadata.jsonl"), new byte[] {'{', '}', '\n', '{', (byte) 0xC3, '}', '\n'});
+        assertThatThrownBy(() -> ImageFolder.read(out)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage(out.resolve("metadata.jsonl") + ": expected UTF-8 text, found invalid bytes");
+        // Found by fuzzing: an unknown caption word did not say which file and line.
+        Files.writeString(out.resolve("metadata.jsonl"), "{\"file_name\": \"a.png\", \"text\": \"a big purple circle\"}\n");
+        assertThatThrownBy(() -> ImageFolder.read(out)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(out.resolve("metadata.jsonl") + " line 1: ");
     }
 }
