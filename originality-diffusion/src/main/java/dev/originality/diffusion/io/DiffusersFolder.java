@@ -201,9 +201,10 @@ public record DiffusersFolder(Path dir, String className, String diffusersVersio
     }
 
     private static JsonNode parseJson(Path file, long maxBytes) throws IOException {
-        byte[] bytes = BoundedFiles.read(file, maxBytes, "JSON file");
+        // Decoded as UTF-8 here: from bytes, Jackson guesses UTF-16/32 and throws a raw CharConversionException.
+        String text = BoundedFiles.readUtf8(file, maxBytes, "JSON file");
         try {
-            JsonNode node = JSON.readTree(bytes);
+            JsonNode node = JSON.readTree(text);
             if (node == null || node.isMissingNode()) throw new IllegalArgumentException(file + ": empty, expected JSON");
             return node;
         } catch (com.fasterxml.jackson.core.JacksonException e) {

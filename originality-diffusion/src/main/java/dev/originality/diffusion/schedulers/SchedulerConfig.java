@@ -49,7 +49,7 @@ public record SchedulerConfig(String className, int numTrainTimesteps, double be
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("scheduler config '" + file + "' does not exist");
         JsonNode n;
         try {
-            n = JSON.readTree(BoundedFiles.read(file, BoundedFiles.MAX_CONFIG_BYTES, "scheduler config"));
+            n = JSON.readTree(BoundedFiles.readUtf8(file, BoundedFiles.MAX_CONFIG_BYTES, "scheduler config"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("scheduler config '" + file + "' is not valid JSON");
         }

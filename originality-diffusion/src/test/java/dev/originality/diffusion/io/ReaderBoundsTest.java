@@ -80,6 +80,19 @@ class ReaderBoundsTest {
         assertRefused(() -> ClipTextConfig.read(file), "'projection_dim' must be a 64-bit integer");
     }
 
+    @Test
+    void jsonIsDecodedAsUtf8NotGuessedFromItsFirstBytes() throws IOException {
+        // Found by fuzzing: NUL bytes before the JSON made Jackson read it as UTF-32 and throw a raw CharConversionException.
+        byte[] json = ("\0\0\0\0{\"_class_name\": \"P\", \"_diffusers_version\": \"0.31.0\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Path dir = Files.createDirectories(tmp.resolve("nul"));
+        Files.write(dir.resolve("model_index.json"), json);
+        assertRefused(() -> DiffusersFolder.open(dir), "model_index.json: malformed JSON");
+        Path file = Files.write(tmp.resolve("config.json"), json);
+        assertRefused(() -> ClipTextConfig.read(file), file + ": not valid JSON");
+        assertRefused(() -> SchedulerConfig.read(file), "scheduler config '" + file + "' is not valid JSON");
+        assertRefused(() -> UNetConfig.read(file), "not valid JSON");
+    }
+
     static Path sparse(Path file, long size) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(size);

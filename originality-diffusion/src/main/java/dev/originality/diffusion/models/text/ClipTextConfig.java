@@ -95,7 +95,7 @@ public record ClipTextConfig(
     public static ClipTextConfig read(Path configJson) throws IOException {
         JsonNode root;
         try {
-            root = JSON.readTree(BoundedFiles.read(configJson, BoundedFiles.MAX_CONFIG_BYTES, "text encoder config"));
+            root = JSON.readTree(BoundedFiles.readUtf8(configJson, BoundedFiles.MAX_CONFIG_BYTES, "text encoder config"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(configJson + ": not valid JSON (" + e.getMessage() + ")", e);
         }
