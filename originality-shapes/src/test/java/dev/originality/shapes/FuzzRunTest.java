@@ -5,10 +5,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real (coverage-guided) fuzzing of this module's readers, one child JVM per target: the short run
@@ -24,9 +21,6 @@ class FuzzRunTest {
     @ParameterizedTest
     @MethodSource("targets")
     void fuzz(Class<?> target) throws Exception {
-        FuzzRun.Result r = FuzzRun.run(target, Path.of("target/fuzz"));
-        System.out.println(r.summary());
-        assertThat(r.clean()).as(r.summary() + "; findings " + r.findings() + "\n" + FuzzRun.tail(r.output(), 40)).isTrue();
-        assertThat(r.executions()).as("executions, seeds included: " + r.summary()).isPositive();
+        FuzzRun.runClean(target);
     }
 }

@@ -65,6 +65,14 @@ public final class FuzzRun {
      * {@code <Target>Inputs/} beside the class (the same inputs jazzer-junit replays as regression
      * tests). Work files go to {@code workRoot/<Target>/}.
      */
+    /** Runs a target under target/fuzz and fails unless it ran clean and executed at least one input (the check of every module's FuzzRunTest). */
+    public static void runClean(Class<?> target) throws IOException, InterruptedException {
+        Result r = run(target, Path.of("target/fuzz"));
+        System.out.println(r.summary());
+        if (!r.clean()) throw new AssertionError(r.summary() + "; findings " + r.findings() + "\n" + tail(r.output(), 40));
+        if (r.executions() <= 0) throw new AssertionError("no executions, seeds included: " + r.summary());
+    }
+
     public static Result run(Class<?> target, Path workRoot) throws IOException, InterruptedException {
         Path work = workRoot.resolve(target.getSimpleName()).toAbsolutePath();
         Path corpus = work.resolve("corpus");
