@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import dev.originality.shapes.ImageFolder;
 import dev.originality.shapes.ImageRecord;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +41,7 @@ public final class ImageData {
                 Path f = dir.resolve(recs.get(i).fileName());
                 BufferedImage img;
                 try {
-                    img = ImageIO.read(f.toFile());
+                    img = dev.originality.shapes.Images.read(f);   // bounded: the pixel count is checked before decoding
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
