@@ -45,7 +45,12 @@ final class ClipTokenizerFiles {
         JsonNode specialTokens = readOptionalJson(dir.resolve(SPECIAL_TOKENS));
         ClipTokenizerConfig config = config(tokenizerConfig, specialTokens, dir);
         List<String> added = addedTokens(tokenizerConfig, readOptionalJson(dir.resolve(ADDED_TOKENS)), vocab, dir);
-        return new ClipTokenizer(vocab, new Bpe(merges), config, added);
+        try {
+            return new ClipTokenizer(vocab, new Bpe(merges), config, added);
+        } catch (IllegalArgumentException e) {
+            // The files parse but do not fit together (e.g. a special token missing from vocab.json): say which folder.
+            throw new IllegalArgumentException("tokenizer '" + dir + "': " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Integer> readVocab(Path file) throws IOException {

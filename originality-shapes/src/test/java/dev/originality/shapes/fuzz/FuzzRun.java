@@ -94,6 +94,8 @@ public final class FuzzRun {
                 "--reproducer_path=" + work,
                 "-artifact_prefix=" + work + "/",
                 "-runs=" + runs,
+                // A fixed seed keeps the build's short run repeatable (the long run in bench/fuzz.sh may set another).
+                "-seed=" + Integer.getInteger("fuzz.seed", 1),
                 "-max_total_time=" + seconds,
                 "-timeout=" + Integer.getInteger("fuzz.timeout", 60), // seconds per input: slower is a hang finding
                 "-rss_limit_mb=3072",
