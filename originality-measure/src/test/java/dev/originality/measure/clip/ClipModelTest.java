@@ -1,5 +1,7 @@
 package dev.originality.measure.clip;
 
+import static dev.originality.diffusion.models.Fixtures.assertClose;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.originality.diffusion.io.SafeTensors;
@@ -21,7 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClipModelTest {
     static final Path TINY = Path.of("src/test/resources/clip-tiny");
     static final Path MODEL = TINY.resolve("model");
-    static final double TOLERANCE = 1e-4;
 
     @Test
     void matchesTheReferenceTowersEmbeddingsAndLogits() throws IOException {
@@ -83,12 +84,5 @@ class ClipModelTest {
             assertThatThrownBy(() -> ClipModel.load(tmp, m)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("expected model_type \"clip\"").hasMessageContaining("\"siglip\"");
         }
-    }
-
-    static void assertClose(String name, NDArray actual, NDArray expected) {
-        assertThat(actual.getShape()).as(name + " shape").isEqualTo(expected.getShape());
-        float diff = actual.sub(expected).abs().max().getFloat();
-        System.out.printf("clip-tiny %s: max |diff| %.2e%n", name, diff);
-        assertThat((double) diff).as(name + " max |diff|").isLessThanOrEqualTo(TOLERANCE);
     }
 }
