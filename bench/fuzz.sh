@@ -16,16 +16,17 @@ declare -A MODULE=(
   [DiffusersFolderFuzzTest]=originality-diffusion [PythonJsonFuzzTest]=originality-diffusion
   [TokenizerFilesFuzzTest]=originality-diffusion [PromptFuzzTest]=originality-diffusion
   [EmbeddingsFuzzTest]=originality-inversion [QueryImageFuzzTest]=originality-inversion
+  [TorchPickleFuzzTest]=originality-measure [TorchCheckpointFuzzTest]=originality-measure
 )
 ORDER=(MetadataFuzzTest ImagesFuzzTest SafeTensorsFuzzTest ConfigsFuzzTest DiffusersFolderFuzzTest PythonJsonFuzzTest
-       TokenizerFilesFuzzTest PromptFuzzTest EmbeddingsFuzzTest QueryImageFuzzTest)
+       TokenizerFilesFuzzTest PromptFuzzTest EmbeddingsFuzzTest QueryImageFuzzTest TorchPickleFuzzTest TorchCheckpointFuzzTest)
 if [ "$TARGET" = all ]; then TARGETS=("${ORDER[@]}"); else TARGETS=("$TARGET"); fi
 for t in "${TARGETS[@]}"; do
   [ -n "${MODULE[$t]:-}" ] || { echo "unknown target '$t'; expected one of: ${ORDER[*]}" >&2; exit 2; }
 done
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  ./mvnw -B -q -o install -DskipTests -pl originality-shapes,originality-diffusion,originality-inversion
+  ./mvnw -B -q -o install -DskipTests -pl originality-shapes,originality-diffusion,originality-inversion,originality-measure -am
 fi
 for t in "${TARGETS[@]}"; do
   m=${MODULE[$t]}

@@ -10,6 +10,8 @@ import dev.originality.shapes.Presets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,6 +45,10 @@ final class EvaluateModelCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     Path json;
 
+    @Option(names = "--save-prompted", paramLabel = "DIR",
+            description = "also write the prompted generations to DIR (NNNN.png and prompted.tsv: file, caption, detected elements)")
+    Path savePrompted;
+
     @Override
     public Integer call() throws Exception {
         Path dir = DefaultModel.resolve(model);
@@ -52,7 +58,19 @@ final class EvaluateModelCommand implements Callable<Integer> {
         ObjectNode prov = Provenance.of("evaluate-model", spec().getParseResult().originalArgs());
         ModelEvaluation.Report r;
         try (StableDiffusion sd = StableDiffusion.load(dir); ShapeDetector d = ShapeDetector.loadDefault()) {
-            r = ModelEvaluation.run(sd, d, spec, s, err::println);
+            List<String> rows = new ArrayList<>();
+            if (savePrompted != null) Files.createDirectories(savePrompted);
+            r = ModelEvaluation.run(sd, d, spec, s, err::println, (caption, image, found) -> {
+                if (savePrompted == null) return;
+                String file = String.format(java.util.Locale.ROOT, "%04d.png", rows.size());
+                try {
+                    dev.originality.diffusion.io.PngImages.write(savePrompted.resolve(file), image, java.util.Map.of("caption", caption));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                rows.add(file + "\t" + caption + "\t" + String.join(" and ", found.stream().map(dev.originality.shapes.Element::phrase).toList()));
+            });
+            if (savePrompted != null) AtomicFiles.writeString(savePrompted.resolve("prompted.tsv"), "file\tcaption\tdetected\n" + String.join("\n", rows) + "\n");
             ObjectNode j = Provenance.JSON.valueToTree(r);
             j.set("provenance", prov);
             j.put("model_sha256", sd.sha256());

@@ -40,13 +40,14 @@ public final class ModelEvaluation {
 
     /** Shares in [0, 1]; commonPairTraining: share of training-distribution scenes holding both pair shapes. */
     public record Report(Settings settings, double roundTripExact, double promptedExact, double promptedAttributeAccuracy,
-                         double emptyClean, double commonPair, double commonPairTraining, double emptyElementsPerImage,
+                         ErrorBreakdown promptedErrors, double emptyClean, double commonPair, double commonPairTraining, double emptyElementsPerImage,
                          List<String> pair, double seconds) {
         public List<String> lines() {
             return List.of(
                     String.format(Locale.ROOT, "VAE round trip (%d fresh renders): exact element multiset %.1f%%", settings.roundTrips(), 100 * roundTripExact),
                     String.format(Locale.ROOT, "prompted (%d fresh captions, %d %s steps, guidance %.1f): exact multiset %.1f%%, element accuracy %.1f%%",
                             settings.prompted(), settings.steps(), settings.scheduler(), settings.guidance(), 100 * promptedExact, 100 * promptedAttributeAccuracy),
+                    "prompted " + promptedErrors.line(),
                     String.format(Locale.ROOT, "empty prompt (%d images): all blobs confident elements in %.1f%%, %.2f elements per image, "
                             + "%s + %s together in %.1f%% (training distribution: %.1f%%)", settings.empty(), 100 * emptyClean, emptyElementsPerImage,
                             pair.get(0), pair.get(1), 100 * commonPair, 100 * commonPairTraining));
@@ -56,6 +57,15 @@ public final class ModelEvaluation {
     private ModelEvaluation() {}
 
     public static Report run(StableDiffusion sd, ShapeDetector detector, DatasetSpec spec, Settings s, Consumer<String> log) {
+        return run(sd, detector, spec, s, log, (caption, image, found) -> { });
+    }
+
+    /** What a prompted generation produced, for inspection: its caption, the image and the detector's elements. */
+    public interface PromptedSink {
+        void accept(String caption, BufferedImage image, List<Element> found);
+    }
+
+    public static Report run(StableDiffusion sd, ShapeDetector detector, DatasetSpec spec, Settings s, Consumer<String> log, PromptedSink sink) {
         long t0 = System.nanoTime();
         int side = sd.imageSize();
         SceneSampler sampler = new SceneSampler(spec, side);
@@ -85,11 +95,16 @@ public final class ModelEvaluation {
         var pDet = detector.detectAll(gen, ShapeDetector.DEFAULT_THRESHOLD);
         double pExact = exact(pDet, pScenes);
         long truths = 0, right = 0;
+        List<List<Element>> wanted = new ArrayList<>(), found = new ArrayList<>();
         for (int i = 0; i < pScenes.size(); i++) {
-            List<Element> want = pScenes.get(i).elementList();
+            List<Element> want = pScenes.get(i).elementList(), got = ElementSets.elements(pDet.get(i));
             truths += want.size();
-            right += want.size() - ElementSets.minus(want, ElementSets.elements(pDet.get(i))).size();
+            right += want.size() - ElementSets.minus(want, got).size();
+            wanted.add(want);
+            found.add(got);
+            sink.accept(pScenes.get(i).caption(), gen.get(i), got);
         }
+        ErrorBreakdown errors = ErrorBreakdown.of(wanted, found);
 
         // 3. Empty prompt, unguided (the paper's "empty prompt" sampling).
         List<BufferedImage> empty = new ArrayList<>();
@@ -108,7 +123,7 @@ public final class ModelEvaluation {
         int trainingPair = 0, n = 20_000;
         SceneSampler train = new SceneSampler(spec, side);
         for (int i = 0; i < n; i++) if (hasBoth(train.trainingScene(s.seed() + 2, i).elementList(), a, b)) trainingPair++;
-        return new Report(s, rtExact, pExact, truths == 0 ? 1 : right / (double) truths, clean / (double) s.empty(),
+        return new Report(s, rtExact, pExact, truths == 0 ? 1 : right / (double) truths, errors, clean / (double) s.empty(),
                 pair / (double) s.empty(), trainingPair / (double) n, elements / (double) s.empty(), List.of(a.word(), b.word()),
                 (System.nanoTime() - t0) / 1e9);
     }

@@ -23,7 +23,8 @@ class ModelEvaluationTest {
             // App. E.1: circle + square in 30% of the images, plus chance pairs among "other" images (at most one pair shape: none).
             assertThat(r.commonPairTraining()).isBetween(0.28, 0.32);
             assertThat(r.pair()).containsExactly("circle", "square");
-            assertThat(r.lines()).hasSize(3);
+            assertThat(r.lines()).hasSize(4);
+            assertThat(r.promptedErrors().images()).isEqualTo(4);
         }
     }
 }

@@ -102,6 +102,6 @@ public final class ModelCard {
                 vae && steps != null ? steps : p.vaeSteps(), vae && batch != null ? batch : p.vaeBatch(),
                 vae && lr != null ? lr : p.vaeLr(), p.klWeight(),
                 unet && steps != null ? steps : p.unetSteps(), unet && batch != null ? batch : p.unetBatch(),
-                unet && lr != null ? lr : p.unetLr(), p.captionDropout(), p.emaDecay(), p.warmupSteps(), p.checkpointEvery());
+                unet && lr != null ? lr : p.unetLr(), p.captionDropout(), p.emaDecay(), p.snrGamma(), p.warmupSteps(), p.checkpointEvery());
     }
 }

@@ -28,7 +28,11 @@ final class Resume {
      */
     static int check(Path modelDir, String stage, TrainPreset p, long seed) throws IOException {
         JsonNode s = Checkpoint.state(modelDir, stage);
-        if (!withoutStepCounts(s.path("preset_values")).equals(withoutStepCounts(Checkpoint.JSON.valueToTree(p)))) {
+        JsonNode saved = withoutStepCounts(s.path("preset_values")), now = withoutStepCounts(Checkpoint.JSON.valueToTree(p));
+        // Checkpoints written before the loss weighting was a preset value trained with plain MSE; they resume with the
+        // preset's weighting from their step on (the model card's history records where it changed).
+        if (saved instanceof ObjectNode o && !o.has("snrGamma") && now instanceof ObjectNode n) n.remove("snrGamma");
+        if (!saved.equals(now)) {
             throw new IllegalArgumentException("cannot resume: '" + modelDir + "' was trained with preset '"
                     + s.path("preset").asText() + "' (or other values), not '" + p.name() + "'");
         }

@@ -1,12 +1,10 @@
 package dev.originality.training;
 
+import dev.originality.diffusion.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 
 /** MODEL_DIR/train.csv: one row per step (stage, step, loss, lr, seconds since the stage began). */
 final class TrainLog {
@@ -18,25 +16,29 @@ final class TrainLog {
         this.file = modelDir.resolve("train.csv");
     }
 
-    /** On resume: drop rows of this stage past the checkpoint's step (they will be redone). */
+    /** On resume: drop rows of this stage past the checkpoint's step (they will be redone), and any torn row. */
     void truncate(String stage, int keepUpToStep) throws IOException {
         if (!Files.exists(file)) return;
-        List<String> keep = new ArrayList<>();
+        StringBuilder keep = new StringBuilder(HEADER).append('\n');
         for (String line : Files.readAllLines(file)) {
             String[] f = line.split(",");
-            if (line.equals(HEADER) || !f[0].equals(stage) || Integer.parseInt(f[1]) <= keepUpToStep) keep.add(line);
+            if (line.equals(HEADER) || f.length != 5 || !f[1].matches("\\d{1,9}")) continue;
+            if (!f[0].equals(stage) || Integer.parseInt(f[1]) <= keepUpToStep) keep.append(line).append('\n');
         }
-        Files.write(file, keep);
+        AtomicFiles.writeString(file, keep.toString());
     }
 
     void add(String stage, int step, double loss, double lr, double seconds) {
         pending.append(String.format(java.util.Locale.ROOT, "%s,%d,%.6f,%.3g,%.1f%n", stage, step, loss, lr, seconds));
     }
 
-    /** Appends buffered rows; called at checkpoints so that the log and the checkpoint agree. */
+    /**
+     * Adds the buffered rows by replacing the file (a kill leaves the old or the new log, never a torn row). Called
+     * before each checkpoint is written: a kill between the two leaves rows past the checkpoint, which the resume drops.
+     */
     void flush() throws IOException {
-        if (!Files.exists(file)) Files.writeString(file, HEADER + "\n");
-        Files.writeString(file, pending, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        String old = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : HEADER + "\n";
+        AtomicFiles.writeString(file, old + pending);
         pending.setLength(0);
     }
 }

@@ -57,6 +57,7 @@ public final class UNetTrainer {
             UNet2DConditionModel unet = UNet2DConditionModel.initialised(uc, m, seed + 2);
             SchedulerConfig sc = SchedulerConfig.fromJson(ModelFolder.schedulerConfig());
             Scheduler ddpm = Schedulers.named("ddpm", sc);
+            float[] weight = lossWeights(ddpm.alphasCumprod(), p.snrGamma());
 
             Map<String, NDArray> params = new LinkedHashMap<>();
             unet.parameters().forEach((k, v) -> params.put(UNET + k, v));
@@ -103,7 +104,7 @@ public final class UNetTrainer {
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray ctx = text.encoder().forward(s.create(tok, new Shape(idx.length, len))).lastHiddenState();
                             NDArray pred = unet.forward(noisy, tt, ctx);
-                            NDArray l = pred.sub(noise).square().mean();
+                            NDArray l = weighted(pred.sub(noise).square(), t, weight, s);
                             gc.backward(l);
                             loss = l.getFloat();
                         }
@@ -115,14 +116,36 @@ public final class UNetTrainer {
                     progress.step(STAGE, step + 1, p.unetSteps(), loss);
                     if ((step + 1) % p.checkpointEvery() == 0 || step + 1 == p.unetSteps()) {
                         ObjectNode state = Resume.state(STAGE, step + 1, p, seed);
+                        log.flush();                 // first: a kill between the two leaves rows the resume drops
                         Checkpoint.save(modelDir, STAGE, state, params, adam.state(), ema.weights());
-                        log.flush();
                     }
                 }
                 writeModel(modelDir, vaeDir, uc, text, ema.weights());
             }
             return new Result(loss, (System.nanoTime() - t0) / 1e9, p.unetSteps() - start);
         }
+    }
+
+    /** Per-timestep weight of the noise-prediction loss: min(SNR, γ)/SNR with SNR = ᾱ/(1 − ᾱ); all 1 when γ = 0. */
+    static float[] lossWeights(double[] alphasCumprod, double gamma) {
+        float[] w = new float[alphasCumprod.length];
+        for (int i = 0; i < w.length; i++) {
+            double snr = alphasCumprod[i] / (1 - alphasCumprod[i]);
+            w[i] = gamma > 0 ? (float) (Math.min(snr, gamma) / snr) : 1f;
+        }
+        return w;
+    }
+
+    /** Mean over the batch of each sample's mean squared error times its timestep's weight; plain MSE when all are 1. */
+    private static NDArray weighted(NDArray sq, long[] t, float[] weight, NDManager s) {   // sq: [B, 4, h, w]
+        float[] w = new float[t.length];
+        boolean plain = true;
+        for (int b = 0; b < t.length; b++) {
+            w[b] = weight[(int) t[b]];
+            plain &= w[b] == 1f;
+        }
+        if (plain) return sq.mean();
+        return sq.reshape(t.length, -1).mean(new int[] {1}).mul(s.create(w)).mean();      // [B, 4·h·w] → [B] → scalar
     }
 
     /** The diffusers folder: EMA weights of UNet and text encoder, the tokenizer, scheduler, VAE and index. */

@@ -76,8 +76,8 @@ public final class VaeTrainer {
                 progress.step(STAGE, step + 1, p.vaeSteps(), loss);
                 if ((step + 1) % p.checkpointEvery() == 0 || step + 1 == p.vaeSteps()) {
                     ObjectNode state = Resume.state(STAGE, step + 1, p, seed);
+                    log.flush();                 // first: a kill between the two leaves rows the resume drops
                     Checkpoint.save(modelDir, STAGE, state, params, adam.state(), null);
-                    log.flush();
                 }
             }
             double sf = scalingFactor(vae, data, m);

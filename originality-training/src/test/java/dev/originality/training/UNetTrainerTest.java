@@ -67,6 +67,24 @@ class UNetTrainerTest {
         }
     }
 
+    /** Same seed, same batches and noise: only the loss weighting differs, so the logged losses differ where t is nearly clean. */
+    @Test
+    void minSnrWeightingTrainsAndChangesTheLoss() throws Exception {
+        TrainPreset p = TINY, weighted = new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(),
+                p.latentChannels(), p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(),
+                p.textHeads(), p.textMaxLength(), p.textVocab(), p.vaeSteps(), p.vaeBatch(), p.vaeLr(), p.klWeight(), 10, p.unetBatch(),
+                p.unetLr(), p.captionDropout(), p.emaDecay(), 5.0, p.warmupSteps(), p.checkpointEvery());
+        Path a = tmp.resolve("plain10"), b = tmp.resolve("snr10");
+        UNetTrainer.train(data, withUnetSteps(TINY, 10), 4, vae, a, false, Progress.NONE);
+        UNetTrainer.Result r = UNetTrainer.train(data, weighted, 4, vae, b, false, Progress.NONE);
+        assertThat(r.finalLoss()).isFinite().isPositive();
+        List<String> plain = Files.readAllLines(a.resolve("train.csv")), snr = Files.readAllLines(b.resolve("train.csv"));
+        // Step 1 has the same weights in both runs, so any difference there is the weighting alone.
+        assertThat(snr.get(1).split(",")[1]).isEqualTo("1");
+        assertThat(Double.parseDouble(snr.get(1).split(",")[2])).as("first step's loss")
+                .isLessThan(Double.parseDouble(plain.get(1).split(",")[2]));
+    }
+
     @Test
     void latentCacheIsReusedOnlyForTheSameVaeAndData() throws Exception {
         Path cache = tmp.resolve("cache/latents.safetensors");
@@ -90,10 +108,7 @@ class UNetTrainerTest {
     }
 
     static TrainPreset withUnetSteps(TrainPreset p, int steps) {
-        return new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(), p.latentChannels(),
-                p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(), p.textHeads(),
-                p.textMaxLength(), p.textVocab(), p.vaeSteps(), p.vaeBatch(), p.vaeLr(), p.klWeight(), steps, p.unetBatch(),
-                p.unetLr(), p.captionDropout(), p.emaDecay(), p.warmupSteps(), p.checkpointEvery());
+        return ModelCard.override(p, false, true, steps, null, null);
     }
 
 }

@@ -70,9 +70,6 @@ class VaeTrainerTest {
     }
 
     static TrainPreset withVaeSteps(TrainPreset p, int steps) {
-        return new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(), p.latentChannels(),
-                p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(), p.textHeads(),
-                p.textMaxLength(), p.textVocab(), steps, p.vaeBatch(), p.vaeLr(), p.klWeight(), p.unetSteps(), p.unetBatch(),
-                p.unetLr(), p.captionDropout(), p.emaDecay(), p.warmupSteps(), p.checkpointEvery());
+        return ModelCard.override(p, true, false, steps, null, null);
     }
 }

@@ -99,14 +99,14 @@ final class TorchPickle {
                 case 0x87 -> push(tuple(popN(3)));                                 // TUPLE3
                 case 'l' -> push(new ArrayList<>(popMark()));                      // LIST
                 case 'd' -> push(dictOf(popMark()));                               // DICT
-                case 'a' -> list(peek(1)).add(pop());                              // APPEND
+                case 'a' -> { Object v = pop(); mutableList(peek(0)).add(v); }        // APPEND
                 case 'e' -> {                                                      // APPENDS
                     List<Object> items = popMark();
-                    list(peek(0)).addAll(items);
+                    mutableList(peek(0)).addAll(items);
                 }
                 case 's' -> {                                                      // SETITEM
                     Object v = pop(), k = pop();
-                    dict(peek(0)).put(k, v);
+                    dict(peek(0)).put(key(k), v);
                 }
                 case 'u' -> {                                                      // SETITEMS
                     List<Object> items = popMark();
@@ -178,7 +178,7 @@ final class TorchPickle {
                 for (Object pair : list(a.get(0))) {
                     List<Object> kv = list(pair);
                     if (kv.size() != 2) throw fail("OrderedDict item of " + kv.size() + " elements, expected (key, value)");
-                    m.put(kv.get(0), kv.get(1));
+                    m.put(key(kv.get(0)), kv.get(1));
                 }
                 return m;
             }
@@ -186,7 +186,11 @@ final class TorchPickle {
                 if (a.size() < 4 || !(a.get(0) instanceof TorchTensor.Storage s)) {
                     throw fail("_rebuild_tensor_v2 expects (storage, offset, size, stride, …), found " + a.size() + " arguments");
                 }
-                return new TorchTensor(s, integer(a.get(1)), longs(a.get(2)), longs(a.get(3)));
+                try {
+                    return new TorchTensor(s, integer(a.get(1)), longs(a.get(2)), longs(a.get(3)));
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw fail(e.getMessage() == null ? "tensor view overflows" : e.getMessage());
+                }
             }
             case "torch._utils._rebuild_parameter" -> {
                 if (a.isEmpty() || !(a.get(0) instanceof TorchTensor t)) throw fail("_rebuild_parameter expects a tensor first");
@@ -213,8 +217,32 @@ final class TorchPickle {
     private Map<Object, Object> dictOf(List<Object> items) {
         if (items.size() % 2 != 0) throw fail("odd number of items (" + items.size() + ") for a dict");
         Map<Object, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < items.size(); i += 2) m.put(items.get(i), items.get(i + 1));
+        for (int i = 0; i < items.size(); i += 2) m.put(key(items.get(i)), items.get(i + 1));
         return m;
+    }
+
+    /** APPEND and APPENDS grow a list; a tuple is immutable (Python raises there too). */
+    @SuppressWarnings("unchecked")
+    private List<Object> mutableList(Object o) {
+        if (o instanceof ArrayList<?> l) return (List<Object>) l;
+        throw fail("expected a list to append to, found " + (o instanceof List<?> ? "a tuple" : describe(o)));
+    }
+
+    /**
+     * A dict key must be hashable as in Python: None, a bool, number or string, or a tuple of those. Lists and dicts
+     * are refused: besides being wrong, a list holding itself would send hashCode into endless recursion.
+     */
+    private Object key(Object k) {
+        if (hashable(k, 0)) return k;
+        throw fail("unhashable dict key: " + (k instanceof List<?> ? "a list" : describe(k)));
+    }
+
+    private static boolean hashable(Object k, int depth) {
+        if (k == null || k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean
+                || k instanceof BigInteger || k instanceof byte[]) return true;
+        if (depth > 32 || k instanceof ArrayList<?> || !(k instanceof List<?> tuple)) return false;
+        for (Object x : tuple) if (!hashable(x, depth + 1)) return false;
+        return true;
     }
 
     @SuppressWarnings("unchecked")

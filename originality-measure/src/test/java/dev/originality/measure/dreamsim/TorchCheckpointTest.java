@@ -129,4 +129,19 @@ class TorchCheckpointTest {
                 .hasMessageContaining(file.getFileName().toString())
                 .hasMessageContaining(message);
     }
+
+    /** Fuzz findings: Python would raise on these, and Java must not crash or recurse forever. */
+    @Test
+    void refusesUnhashableKeysAndAppendingToTuples() {
+        byte[] listKey = {'}', ']', 'K', 1, 's', '.'};                   // {[]: 1}
+        assertThatThrownBy(() -> TorchPickle.read(listKey, "p", pid -> null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("p: malformed pickle: unhashable dict key: a list");
+        byte[] selfKey = {'}', ']', '2', 'a', 'K', 1, 's', '.'};        // l = []; l.append(l); {l: 1}
+        assertThatThrownBy(() -> TorchPickle.read(selfKey, "p", pid -> null)).hasMessageContaining("unhashable dict key");
+        byte[] tupleAppend = {')', 'K', 1, 'a', '.'};                       // ().append(1)
+        assertThatThrownBy(() -> TorchPickle.read(tupleAppend, "p", pid -> null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("p: malformed pickle: expected a list to append to, found a tuple");
+        byte[] tupleKey = {'}', 'K', 1, 'K', 2, (byte) 0x86, 'K', 3, 's', '.'};    // {(1, 2): 3}
+        assertThat(TorchPickle.read(tupleKey, "p", pid -> null)).isEqualTo(Map.of(List.of(1L, 2L), 3L));
+    }
 }

@@ -1,0 +1,35 @@
+package dev.originality.measure.dreamsim;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.shapes.fuzz.Expected;
+import dev.originality.shapes.fuzz.FuzzFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.IdentityHashMap;
+
+/**
+ * Fuzz target: a whole checkpoint file ({@link TorchCheckpoint#open}): zip container, byte order, pickle and storage
+ * entries. A file either opens, and then its state dict's tensors can be listed and small ones read, or is refused
+ * with our message naming the file. Seeds: TorchCheckpointFuzzTestInputs/; long run:
+ * {@code bench/fuzz.sh TorchCheckpointFuzzTest}.
+ */
+public class TorchCheckpointFuzzTest {
+    private static final Path FILE = FuzzFiles.tempDir("torch-checkpoint-fuzz").resolve("model.pth");
+
+    public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        Files.write(FILE, data);
+        try (TorchCheckpoint c = TorchCheckpoint.open(FILE)) {
+            TorchPickleFuzzTest.walk(c.root(), new IdentityHashMap<>());
+            if (c.has("state_dict")) c.tensors("state_dict").forEach((k, t) -> t.shape());
+        } catch (IllegalArgumentException e) {
+            Expected.check(e, FILE.toString());
+        }
+    }
+
+    @FuzzTest
+    void checkpoint(byte[] data) throws IOException {
+        fuzzerTestOneInput(data);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.originality.measure.dreamsim;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.diffusion.io.Dtype;
+import dev.originality.shapes.fuzz.Expected;
+
+import java.nio.ByteBuffer;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fuzz target: the restricted unpickler ({@link TorchPickle#read}) on arbitrary bytes. It returns plain data
+ * (maps, lists, strings, numbers, tensors whose views stay inside their storage) or refuses with our message naming
+ * the input; any other exception, a hang or running out of memory is a finding. Storages are served from memory
+ * (float32 zeros, at most 2^16 elements) so that tensors can be read back. Seeds: TorchPickleFuzzTestInputs/;
+ * long run: {@code bench/fuzz.sh TorchPickleFuzzTest}.
+ */
+public class TorchPickleFuzzTest {
+    static final String WHERE = "fuzz pickle";
+
+    public static void fuzzerTestOneInput(byte[] data) {
+        try {
+            Object root = TorchPickle.read(data, WHERE, pid -> {
+                Object numel = pid.size() == 5 ? pid.get(4) : null;
+                if (!(numel instanceof Long n) || n < 0 || n > 1 << 16) throw new IllegalArgumentException(WHERE + ": storage size " + numel);
+                Dtype dtype = TorchPickle.storageType(pid.get(1));
+                if (dtype == null) throw new IllegalArgumentException(WHERE + ": no storage type");
+                return new TorchTensor.Storage(dtype, String.valueOf(pid.get(2)), n, (k, len) -> ByteBuffer.allocate((int) len));
+            });
+            walk(root, new IdentityHashMap<>());
+        } catch (IllegalArgumentException e) {
+            Expected.check(e, WHERE);
+        }
+    }
+
+    /** Visits what the pickle built; every tensor's data must be readable. Cycles are visited once. */
+    static void walk(Object o, Map<Object, Boolean> seen) {
+        if (o == null || seen.put(o, Boolean.TRUE) != null) return;
+        if (o instanceof Map<?, ?> m) m.forEach((k, v) -> { walk(k, seen); walk(v, seen); });
+        else if (o instanceof List<?> l) l.forEach(x -> walk(x, seen));
+        else if (o instanceof TorchTensor t) {
+            long n = 1;
+            for (long d : t.shape()) n *= d;
+            if (n <= 1 << 16 && t.toRaw().data().remaining() != n * t.dtype().width()) throw new AssertionError("tensor bytes");
+        }
+    }
+
+    @FuzzTest
+    void pickle(byte[] data) {
+        fuzzerTestOneInput(data);
+    }
+}
