@@ -29,7 +29,8 @@ public record LearnedEmbeddings(String base, NDArray vectors, Map<String, String
         if (vectors.getShape().dimension() != 2) {
             throw new IllegalArgumentException("learned embeddings must be [m, C], found " + vectors.getShape());
         }
-        metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
+        // Sorted: a file's bytes must not depend on the map's iteration order (Map.of's changes from one JVM to the next).
+        metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metadata));
     }
 
     public int count() {

@@ -39,6 +39,18 @@ class LearnedEmbeddingsTest {
         }
     }
 
+    /** Metadata is kept sorted, so the same vectors and metadata give the same file bytes in every JVM. */
+    @Test
+    void metadataIsSortedSoFilesAreReproducible() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            var e = new LearnedEmbeddings("<s*>", m.create(new float[] {1, 2}, new Shape(1, 2)), Map.of("z", "1", "a", "2", "m", "3"));
+            assertThat(e.metadata().keySet()).containsExactly("a", "m", "z");
+            Path f = DIR.resolve("sorted.safetensors");
+            e.save(f);
+            assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8)).contains("{\"a\":\"2\",\"m\":\"3\",\"z\":\"1\"}");
+        }
+    }
+
     @Test
     void automatic1111FormatReads() throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
