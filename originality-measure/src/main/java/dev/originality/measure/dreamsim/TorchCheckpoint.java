@@ -49,7 +49,12 @@ public final class TorchCheckpoint implements AutoCloseable {
                         + " (the legacy pre-1.6 format is not supported; re-save it with a recent PyTorch)");
             }
         }
-        ZipFile zip = new ZipFile(file.toFile());
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (java.util.zip.ZipException e) {
+            throw new IllegalArgumentException(where + ": not a readable zip (" + e.getMessage() + ")");
+        }
         try {
             String prefix = null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
@@ -67,6 +72,9 @@ public final class TorchCheckpoint implements AutoCloseable {
                 }
             }
             return new TorchCheckpoint(zip, prefix, where);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            zip.close();
+            throw new IllegalArgumentException(where + ": damaged zip entry (" + e.getMessage() + ")");
         } catch (RuntimeException | IOException e) {
             zip.close();
             throw e;
@@ -151,6 +159,8 @@ public final class TorchCheckpoint implements AutoCloseable {
                 throw new IllegalArgumentException(where + ": entry '" + name + "' has " + b.length + " bytes, expected " + max);
             }
             return b;
+        } catch (java.util.zip.ZipException | java.io.EOFException z) {
+            throw new IllegalArgumentException(where + ": damaged zip entry '" + name + "' (" + z.getMessage() + ")");
         }
     }
 
