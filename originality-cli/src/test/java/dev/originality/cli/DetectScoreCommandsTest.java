@@ -26,9 +26,14 @@ class DetectScoreCommandsTest {
     }
 
     Path render(String name, long seed) throws Exception {
+        return render(tmp, name, seed);
+    }
+
+    /** A 64x64 common-pair query of the originality world, written as DIR/NAME. */
+    static Path render(Path dir, String name, long seed) throws java.io.IOException {
         var spec = Presets.get("originality");
         Scene s = new SceneSampler(spec, 64).queryScene(spec.pair("common"), seed, 0);
-        Path f = tmp.resolve(name);
+        Path f = dir.resolve(name);
         ImageIO.write(Renderer.render(s, 64), "png", f.toFile());
         return f;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.originality.diffusion.io.Hashing;
 import dev.originality.diffusion.io.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class KillResumeTest {
     @Test
     void scoreResumesToTheSameScores() throws Exception {
         List<String> args = new ArrayList<>(List.of("score"));
-        for (int i = 0; i < 3; i++) args.add(render("q" + i + ".png", i).toString());
+        for (int i = 0; i < 3; i++) args.add(DetectScoreCommandsTest.render(tmp, "q" + i + ".png", i).toString());
         args.addAll(List.of("--model", InvertCommandTest.TINY, "--preset", "tiny", "--seed", "2"));
         check("score", args, dir -> scoreFingerprint(dir));
     }
@@ -54,14 +55,6 @@ class KillResumeTest {
     void studyResumesToTheSameSummary() throws Exception {
         List<String> args = List.of("study", "generalization", "--levels", "4", "--preset", "tiny", "--images", "2", "--seed", "2");
         check("study", args, dir -> withoutVolatile(JSON.readTree(dir.resolve("summary.json").toFile())).toString());
-    }
-
-    private Path render(String name, long seed) throws IOException {
-        var spec = dev.originality.shapes.Presets.get("originality");
-        var scene = new dev.originality.shapes.SceneSampler(spec, 64).queryScene(spec.pair("common"), seed, 0);
-        Path f = tmp.resolve(name);
-        ImageIO.write(dev.originality.shapes.Renderer.render(scene, 64), "png", f.toFile());
-        return f;
     }
 
     interface Fingerprint {
@@ -136,7 +129,7 @@ class KillResumeTest {
         Map<String, String> m = new TreeMap<>();
         for (String f : List.of("unet/diffusion_pytorch_model.safetensors", "text_encoder/model.safetensors",
                 "vae/diffusion_pytorch_model.safetensors", "tokenizer/vocab.json", "tokenizer/merges.txt", "model_index.json")) {
-            m.put(f, dev.originality.diffusion.io.Hashing.sha256(model.resolve(f)));
+            m.put(f, Hashing.sha256(model.resolve(f)));
         }
         StringBuilder rows = new StringBuilder();
         for (String line : Files.readAllLines(model.resolve("train.csv"))) rows.append(line, 0, line.lastIndexOf(',')).append('\n');
@@ -151,7 +144,7 @@ class KillResumeTest {
             for (Path f : s.filter(Files::isRegularFile).toList()) {
                 String rel = out.relativize(f).toString(), n = f.getFileName().toString();
                 if (n.equals("score.json")) m.put(rel, withoutVolatile(JSON.readTree(f.toFile())).toString());
-                else if (n.endsWith(".safetensors") || n.endsWith(".bin")) m.put(rel, dev.originality.diffusion.io.Hashing.sha256(f));
+                else if (n.endsWith(".safetensors") || n.endsWith(".bin")) m.put(rel, Hashing.sha256(f));
             }
         }
         assertThat(m.keySet().stream().filter(k -> k.endsWith("score.json"))).hasSize(3);

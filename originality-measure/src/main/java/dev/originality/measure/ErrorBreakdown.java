@@ -27,6 +27,11 @@ public record ErrorBreakdown(int images, int elements, int rightCount, int shape
                 100.0 * rightCount / Math.max(1, images));
     }
 
+    /** Share of caption elements the image holds (each element the image lacks is counted once above); 1 with none. */
+    public double accuracy() {
+        return elements == 0 ? 1 : 1 - (shape + colour + sizeOrTexture + missing) / (double) elements;
+    }
+
     public static ErrorBreakdown of(List<List<Element>> wanted, List<List<Element>> found) {
         if (wanted.size() != found.size()) throw new IllegalArgumentException("one detection list per caption expected");
         int images = wanted.size(), elements = 0, rightCount = 0, shape = 0, colour = 0, other = 0, missing = 0, extra = 0;

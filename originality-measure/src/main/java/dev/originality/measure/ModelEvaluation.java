@@ -94,12 +94,9 @@ public final class ModelEvaluation {
         }
         var pDet = detector.detectAll(gen, ShapeDetector.DEFAULT_THRESHOLD);
         double pExact = exact(pDet, pScenes);
-        long truths = 0, right = 0;
         List<List<Element>> wanted = new ArrayList<>(), found = new ArrayList<>();
         for (int i = 0; i < pScenes.size(); i++) {
             List<Element> want = pScenes.get(i).elementList(), got = ElementSets.elements(pDet.get(i));
-            truths += want.size();
-            right += want.size() - ElementSets.minus(want, got).size();
             wanted.add(want);
             found.add(got);
             sink.accept(pScenes.get(i).caption(), gen.get(i), got);
@@ -123,7 +120,7 @@ public final class ModelEvaluation {
         int trainingPair = 0, n = 20_000;
         SceneSampler train = new SceneSampler(spec, side);
         for (int i = 0; i < n; i++) if (hasBoth(train.trainingScene(s.seed() + 2, i).elementList(), a, b)) trainingPair++;
-        return new Report(s, rtExact, pExact, truths == 0 ? 1 : right / (double) truths, errors, clean / (double) s.empty(),
+        return new Report(s, rtExact, pExact, errors.accuracy(), errors, clean / (double) s.empty(),
                 pair / (double) s.empty(), trainingPair / (double) n, elements / (double) s.empty(), List.of(a.word(), b.word()),
                 (System.nanoTime() - t0) / 1e9);
     }

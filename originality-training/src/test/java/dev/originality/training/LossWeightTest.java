@@ -33,11 +33,7 @@ class LossWeightTest {
 
     @Test
     void aGammaMustBeFiniteAndNotNegative() {
-        TrainPreset p = TrainPreset.named("tiny");
-        assertThatThrownBy(() -> new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(), p.latentChannels(),
-                p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(), p.textHeads(),
-                p.textMaxLength(), p.textVocab(), p.vaeSteps(), p.vaeBatch(), p.vaeLr(), p.klWeight(), p.unetSteps(), p.unetBatch(),
-                p.unetLr(), p.captionDropout(), p.emaDecay(), -1, p.warmupSteps(), p.checkpointEvery()))
+        assertThatThrownBy(() -> UNetTrainerTest.withSnrGamma(TrainPreset.named("tiny"), -1))
                 .hasMessage("min-SNR gamma must be finite and >= 0 (0 = off), found -1.0");
     }
 

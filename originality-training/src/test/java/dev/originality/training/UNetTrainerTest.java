@@ -70,10 +70,7 @@ class UNetTrainerTest {
     /** Same seed, same batches and noise: only the loss weighting differs, so the logged losses differ where t is nearly clean. */
     @Test
     void minSnrWeightingTrainsAndChangesTheLoss() throws Exception {
-        TrainPreset p = TINY, weighted = new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(),
-                p.latentChannels(), p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(),
-                p.textHeads(), p.textMaxLength(), p.textVocab(), p.vaeSteps(), p.vaeBatch(), p.vaeLr(), p.klWeight(), 10, p.unetBatch(),
-                p.unetLr(), p.captionDropout(), p.emaDecay(), 5.0, p.warmupSteps(), p.checkpointEvery());
+        TrainPreset weighted = withSnrGamma(withUnetSteps(TINY, 10), 5.0);
         Path a = tmp.resolve("plain10"), b = tmp.resolve("snr10");
         UNetTrainer.train(data, withUnetSteps(TINY, 10), 4, vae, a, false, Progress.NONE);
         UNetTrainer.Result r = UNetTrainer.train(data, weighted, 4, vae, b, false, Progress.NONE);
@@ -105,6 +102,13 @@ class UNetTrainerTest {
 
     private static double mean(List<String> rows) {
         return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).average().orElseThrow();
+    }
+
+    static TrainPreset withSnrGamma(TrainPreset p, double gamma) {
+        return new TrainPreset(p.name(), p.imageSize(), p.vaeChannels(), p.vaeLayers(), p.vaeGroups(), p.latentChannels(),
+                p.unetChannels(), p.unetLayers(), p.unetHeads(), p.unetGroups(), p.textHidden(), p.textLayers(), p.textHeads(),
+                p.textMaxLength(), p.textVocab(), p.vaeSteps(), p.vaeBatch(), p.vaeLr(), p.klWeight(), p.unetSteps(), p.unetBatch(),
+                p.unetLr(), p.captionDropout(), p.emaDecay(), gamma, p.warmupSteps(), p.checkpointEvery());
     }
 
     static TrainPreset withUnetSteps(TrainPreset p, int steps) {
