@@ -5,9 +5,12 @@ public final class InversionDivergedException extends IllegalStateException {
     private final int step;
     private final int length;
 
-    public InversionDivergedException(int step, double loss, int length) {
-        super("textual inversion diverged at step " + step + ": loss " + loss + " for the length-" + length
-                + " placeholders (expected a finite loss; lower the learning rate)");
+    /** @param culprit the first non-finite tensor, described, or null when the inputs and vectors were all finite */
+    public InversionDivergedException(int step, double loss, int length, String culprit) {
+        super("textual inversion diverged at step " + step + ": loss " + loss + " for the length-" + length + " placeholders; "
+                + (culprit == null ? "the query latents, noise and placeholder vectors are finite (the loss itself overflowed)"
+                                   : "first non-finite tensor: " + culprit)
+                + " (expected a finite loss; lower the learning rate)");
         this.step = step;
         this.length = length;
     }

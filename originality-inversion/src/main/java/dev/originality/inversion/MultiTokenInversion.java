@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.originality.diffusion.models.text.ClipTextModel;
+import dev.originality.diffusion.nn.NonFinite;
 import dev.originality.diffusion.pipelines.StableDiffusion;
 import dev.originality.diffusion.schedulers.Scheduler;
 import dev.originality.diffusion.schedulers.Schedulers;
@@ -142,7 +143,13 @@ public final class MultiTokenInversion {
                     for (float f : perSample) total += f;
                     losses[step] = total / perSample.length;
                     for (int m : lengths) {
-                        if (!Double.isFinite(lengthLoss[m - 1])) throw new InversionDivergedException(step, lengthLoss[m - 1], m);
+                        if (!Double.isFinite(lengthLoss[m - 1])) {
+                            Map<String, NDArray> seen = new LinkedHashMap<>();
+                            seen.put("query latents", z);
+                            seen.put("noise", noise);
+                            for (String tk : Placeholders.tokens(Placeholders.baseForLength(m), m)) seen.put("embedding of " + tk, vectors.get(tk));
+                            throw new InversionDivergedException(step, lengthLoss[m - 1], m, NonFinite.first(seen).orElse(null));
+                        }
                     }
                     adam.step(vectors, config.lr());
                 }

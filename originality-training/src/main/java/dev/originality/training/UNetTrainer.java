@@ -101,14 +101,19 @@ public final class UNetTrainer {
                         Steps.seedEngine(seed, STAGE, step);
                         NDArray noise = s.randomNormal(x0.getShape(), DataType.FLOAT32);
                         NDArray noisy = ddpm.addNoise(x0, noise, tt);
+                        Map<String, NDArray> seen = new LinkedHashMap<>();
+                        seen.put("batch latents", x0);
+                        seen.put("noise", noise);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             NDArray ctx = text.encoder().forward(s.create(tok, new Shape(idx.length, len))).lastHiddenState();
                             NDArray pred = unet.forward(noisy, tt, ctx);
+                            seen.put("text encoder output", ctx);
+                            seen.put("unet prediction", pred);
                             NDArray l = weighted(pred.sub(noise).square(), t, weight, s);
                             gc.backward(l);
                             loss = l.getFloat();
                         }
-                        NanGuard.check(STAGE, step, loss, modelDir);
+                        NanGuard.check(STAGE, step, loss, modelDir, NanGuard.suspects(seen, params));
                         adam.step(params, lr);
                     }
                     ema.update(params);

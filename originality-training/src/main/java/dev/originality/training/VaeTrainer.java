@@ -13,6 +13,7 @@ import dev.originality.diffusion.nn.Ops;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -61,15 +62,20 @@ public final class VaeTrainer {
                 try (NDManager s = m.newSubManager()) {
                     NDArray x = data.batch(s, Steps.batch(r, p.vaeBatch(), data.count()));     // [B, 3, H, W]
                     Steps.seedEngine(seed, STAGE, step);
+                    Map<String, NDArray> seen = new LinkedHashMap<>();
+                    seen.put("batch images", x);
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         Posterior post = vae.encode(x);
+                        seen.put("posterior mean", post.mean());
+                        seen.put("posterior logvar", post.logvar());
                         NDArray noise = s.randomNormal(post.mean().getShape());                  // [B, 4, h, w]
                         NDArray rec = vae.decode(post.sample(noise));                            // [B, 3, H, W]
+                        seen.put("reconstruction", rec);
                         NDArray l = rec.sub(x).abs().mean().add(kl(post).mul(Ops.constant(x, p.klWeight())));
                         gc.backward(l);
                         loss = l.getFloat();
                     }
-                    NanGuard.check(STAGE, step, loss, modelDir);
+                    NanGuard.check(STAGE, step, loss, modelDir, NanGuard.suspects(seen, params));
                     adam.step(params, lr);
                 }
                 log.add(STAGE, step + 1, loss, lr, (System.nanoTime() - t0) / 1e9);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class UNetTrainerTest {
     @TempDir static Path tmp;
@@ -98,6 +99,29 @@ class UNetTrainerTest {
             Latents.cached(v, "vae-b", data, cache, m, i -> encoded[0] = i);
             assertThat(encoded[0]).as("another VAE: encoded again").isEqualTo(data.count());
         }
+    }
+
+    /** A VAE with one poisoned weight makes NaN latents: the run stops at its first step and names them, not just the loss. */
+    @Test
+    void divergenceNamesTheTensorThatWentBad() throws Exception {
+        Path bad = tmp.resolve("bad-vae");
+        Files.createDirectories(bad);
+        Files.copy(vae.resolve("config.json"), bad.resolve("config.json"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> w = new java.util.LinkedHashMap<>(SafeTensors.load(vae.resolve("diffusion_pytorch_model.safetensors"), m));
+            NDArray conv = w.get("encoder.conv_in.weight");
+            float[] v = conv.toFloatArray();
+            v[0] = Float.NaN;
+            w.put("encoder.conv_in.weight", m.create(v, conv.getShape()));
+            SafeTensors.save(bad.resolve("diffusion_pytorch_model.safetensors"), w, Map.of());
+        }
+        Path model = tmp.resolve("diverged");
+        assertThatThrownBy(() -> UNetTrainer.train(data, withUnetSteps(TINY, 3), 2, bad, model, false, Progress.NONE))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unet training diverged at step 1: loss = NaN")
+                .hasMessageContaining("first non-finite tensor: batch latents (")
+                .hasMessageContaining("the last good checkpoint is in");
+        assertThat(model.resolve("unet")).doesNotExist();
     }
 
     private static double mean(List<String> rows) {
