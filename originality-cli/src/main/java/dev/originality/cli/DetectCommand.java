@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class DetectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE_OR_DIR", arity = "0..*", description = "images, or folders of PNG/JPEG images")
+    @Parameters(paramLabel = "IMAGE_OR_DIR", arity = "0..*", description = "images, or folders of PNG/JPEG/WebP images")
     List<Path> inputs = new ArrayList<>();
 
     @Option(names = "--threshold", defaultValue = "0.9", description = "minimum confidence in [0, 1] (default ${DEFAULT-VALUE}, as in the paper)")
@@ -89,7 +89,7 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     /**
-     * Files as given; folders replaced by their PNG/JPEG files in name order. A path that is neither
+     * Files as given; folders replaced by their PNG/JPEG/WebP files in name order. A path that is neither
      * is an error when strict, else kept (so that a batch reports it and goes on with the rest).
      */
     static List<Path> expand(List<Path> inputs, boolean strict) throws IOException {
@@ -98,7 +98,7 @@ final class DetectCommand implements Callable<Integer> {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
                     List<Path> imgs = s.filter(f -> isImage(f) && Files.isRegularFile(f)).sorted().toList();
-                    if (imgs.isEmpty()) throw new UserError("expected PNG or JPEG images in folder '" + p + "', found none");
+                    if (imgs.isEmpty()) throw new UserError("expected PNG, JPEG or WebP images in folder '" + p + "', found none");
                     out.addAll(imgs);
                 }
             } else if (Files.isRegularFile(p) || !strict) {
@@ -112,7 +112,7 @@ final class DetectCommand implements Callable<Integer> {
 
     private static boolean isImage(Path f) {
         String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".webp");
     }
 
 }

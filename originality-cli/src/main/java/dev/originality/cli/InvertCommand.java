@@ -36,7 +36,7 @@ final class InvertCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "query image (PNG or JPEG, any size: centre-cropped and resized)")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "query image (PNG, JPEG or WebP, any size: centre-cropped and resized)")
     Path image;
 
     @Option(names = "--model", paramLabel = "DIR", description = "diffusers model folder (default: " + "models/shapes-originality-64" + ")")
@@ -60,8 +60,11 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--batch", description = "batch size, spread over the M lengths (default: the preset's)")
     Integer batch;
 
-    @Option(names = "--lr", description = "constant AdamW learning rate (default: the preset's)")
+    @Option(names = "--lr", description = "AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
     Double lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "constant (the paper) or cosine decay to 0 (default: the preset's)")
+    String lrSchedule;
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -103,6 +106,7 @@ final class InvertCommand implements Callable<Integer> {
             meta.put("steps", Integer.toString(cfg.steps()));
             meta.put("batch", Integer.toString(cfg.batch()));
             meta.put("lr", Double.toString(cfg.lr()));
+            meta.put("lr_schedule", cfg.lrSchedule());
             meta.put("max_tokens", Integer.toString(cfg.maxTokens()));
             meta.put("init_token", cfg.initToken());
             meta.put("templates", templates != null ? templates : "synthetic");
@@ -129,6 +133,7 @@ final class InvertCommand implements Callable<Integer> {
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);
         if (lr != null) c = c.withLr(lr);
+        if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
         return c;
     }
 

@@ -40,7 +40,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ScoreCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "query images (PNG or JPEG; centre-cropped and resized to the model's resolution) or folders of them")
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "query images (PNG, JPEG or WebP; centre-cropped and resized to the model's resolution) or folders of them")
     List<Path> inputs;
 
     @Option(names = "--model", paramLabel = "DIR", description = "diffusers model folder (default: the shipped models/shapes-originality-64)")
@@ -64,8 +64,20 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "inversion steps (default: the preset's)")
     Integer steps;
 
+    @Option(names = "--batch", description = "inversion batch, spread over the K lengths (default: the preset's)")
+    Integer batch;
+
+    @Option(names = "--lr", description = "inversion AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
+    Double lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "inversion lr: constant (the paper) or cosine decay to 0 (default: the preset's)")
+    String lrSchedule;
+
     @Option(names = "--inference-steps", description = "denoising steps per reconstruction (default: the preset's)")
     Integer inferenceSteps;
+
+    @Option(names = "--guidance", description = "classifier-free guidance scale of the reconstructions (default: the preset's)")
+    Double guidance;
 
     @Option(names = "--sequential", description = "learn and judge one length at a time; stop at the first that passes")
     boolean sequential;
@@ -206,6 +218,10 @@ final class ScoreCommand implements Callable<Integer> {
         if (initToken != null) c = c.withInversion(c.inversion().withInitToken(initToken));
         if (maxTokens != null) c = c.withInversion(c.inversion().withLengths(maxTokens));
         if (steps != null) c = c.withInversion(c.inversion().withSteps(steps));
+        if (batch != null) c = c.withInversion(c.inversion().withBatch(batch));
+        if (lr != null) c = c.withInversion(c.inversion().withLr(lr));
+        if (lrSchedule != null) c = c.withInversion(c.inversion().withLrSchedule(lrSchedule));
+        if (guidance != null) c = c.withGuidance(guidance);
         if (samples != null) c = c.withSamples(samples);
         if (threshold != null) c = c.withThreshold(threshold);
         if (inferenceSteps != null) c = c.withSteps(inferenceSteps);

@@ -8,19 +8,23 @@ import java.util.List;
  * @param maxTokens   K: lengths 1..K are learned together, each with its own placeholder tokens
  * @param steps       optimiser steps
  * @param batch       samples per step, spread evenly over the K lengths (so at least K)
- * @param lr          constant AdamW learning rate
+ * @param lr          AdamW learning rate (the peak, under a decaying schedule)
+ * @param lrSchedule  "constant" (the paper, diffusers' default) or "cosine": lr · ½(1 + cos(π·step/steps)), so that a
+ *                    short run ends on a settled vector instead of one still jumping by lr per coordinate
  * @param weightDecay AdamW's decoupled weight decay on the placeholder vectors (diffusers: 1e-2)
  * @param seed        every random draw (timesteps, templates, noise) derives from (seed, step)
  * @param initToken   a single-token word whose embedding initialises every placeholder vector
  * @param templates   prompt templates with "{}" for the placeholder sequence ({@link Templates})
  */
-public record InversionConfig(int maxTokens, int steps, int batch, double lr, double weightDecay, long seed,
+public record InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
                               String initToken, List<String> templates) {
     /**
      * Default init word for the shapes world: "and" joins the element phrases of nearly every
      * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
      */
     public static final String SHAPES_INIT_TOKEN = "and";
+
+    public static final List<String> SCHEDULES = List.of("constant", "cosine");
 
     public InversionConfig {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens (K) must be at least 1, found " + maxTokens);
@@ -30,6 +34,9 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, do
                     + " (K), found " + batch);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number > 0, found " + lr);
+        if (!SCHEDULES.contains(lrSchedule)) {
+            throw new IllegalArgumentException("lr schedule: expected one of " + SCHEDULES + ", found '" + lrSchedule + "'");
+        }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weight decay must be a finite number >= 0, found " + weightDecay);
         }
@@ -46,17 +53,17 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, do
 
     /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
     public static InversionConfig tiny() {
-        return new InversionConfig(2, 30, 4, 5e-2, 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
     }
 
     /** A laptop run: K = 5, batch 10, 500 steps at a raised lr. */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 500, 10, 2e-3, 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+        return new InversionConfig(5, 500, 10, 2e-3, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
     }
 
     /** App. E.1: K = 5, batch 20, lr 5e-4, 2000 steps, AdamW. */
     public static InversionConfig paper() {
-        return new InversionConfig(5, 2000, 20, 5e-4, 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
     }
 
     /** "tiny", "cpu" or "paper". */
@@ -74,13 +81,20 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, do
         return withBatch(Math.max(batch, k)).withMaxTokens(k);
     }
 
-    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, weightDecay, seed, initToken, templates); }
-    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, weightDecay, seed, initToken, templates); }
-    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, weightDecay, seed, initToken, templates); }
-    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, weightDecay, seed, initToken, templates); }
-    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, weightDecay, s, initToken, templates); }
-    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, weightDecay, seed, w, templates); }
-    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, weightDecay, seed, initToken, t); }
+    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates); }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates); }
+    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates); }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates); }
+    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t); }
+
+    /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
+    public double lrAt(int step) {
+        if (lrSchedule.equals("constant")) return lr;
+        return lr * 0.5 * (1 + Math.cos(Math.PI * step / steps));
+    }
 
     /** Length (1..K) of batch sample i: contiguous, even blocks; the first batch % K lengths get one extra sample. */
     public int lengthOfSample(int i) {

@@ -151,7 +151,7 @@ public final class MultiTokenInversion {
                             throw new InversionDivergedException(step, lengthLoss[m - 1], m, NonFinite.first(seen).orElse(null));
                         }
                     }
-                    adam.step(vectors, config.lr());
+                    adam.step(vectors, config.lrAt(step));
                 }
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.Iterator;
 
 /**
- * Bounded image decoding (any format ImageIO reads here: PNG, JPEG, BMP, GIF, WBMP). A file can
+ * Bounded image decoding (any format ImageIO reads here: PNG, JPEG, BMP, GIF, WBMP, and WebP through
+ * TwelveMonkeys' pure-Java plugin). A file can
  * claim any size in a few bytes, so the dimensions are read from the header first and an image
  * over {@link #MAX_PIXELS} is refused before a single pixel is allocated; metadata (text chunks,
  * ICC profiles, thumbnails) is not decoded. Only the first image of a multi-image file is read.
@@ -35,7 +36,7 @@ public final class Images {
             if (in == null) throw new IllegalArgumentException(where + " could not be opened");
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new IllegalArgumentException(where + " is not an image (expected PNG, JPEG, BMP or GIF)");
+                throw new IllegalArgumentException(where + " is not an image (expected PNG, JPEG, WebP, BMP or GIF)");
             }
             ImageReader reader = readers.next();
             try {
@@ -62,7 +63,15 @@ public final class Images {
             if (img == null) throw new IllegalArgumentException(where + ": the " + format + " decoder returned no image");
             return img;
         } catch (IOException e) {
-            throw new IllegalArgumentException(where + ": corrupt or truncated " + format + " (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(where + ": corrupt or truncated " + format + " ("
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")");
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;   // ours, already one clear line
+            throw corrupt(where, format, e);
+        } catch (IndexOutOfBoundsException | IllegalStateException | NegativeArraySizeException | ArithmeticException
+                 | NullPointerException | ClassCastException | UnsupportedOperationException e) {
+            // decoder bugs on malformed input (ImageIO plugins are not hardened): still one line, not a stack trace
+            throw corrupt(where, format, e);
         }
     }
 

@@ -57,12 +57,51 @@ class ImagesTest {
     void notAnImageOrCorruptIsOneClearError() throws IOException {
         Path text = Files.writeString(tmp.resolve("notes.png"), "not an image");
         assertThatThrownBy(() -> Images.read(text)).isExactlyInstanceOf(IllegalArgumentException.class)
-                .hasMessage("image '" + text + "' is not an image (expected PNG, JPEG, BMP or GIF)");
+                .hasMessage("image '" + text + "' is not an image (expected PNG, JPEG, WebP, BMP or GIF)");
         assertThatThrownBy(() -> Images.read(tmp.resolve("missing.png"))).hasMessageEndingWith("does not exist");
         byte[] good = png(4, 4);
         Path truncated = Files.write(tmp.resolve("cut.png"), java.util.Arrays.copyOf(good, 45)); // IHDR and 4 bytes of IDAT
         assertThatThrownBy(() -> Images.read(truncated)).isExactlyInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("image '" + truncated + "': corrupt");
+    }
+
+    /** WebP (lossless and lossy, written by libwebp) decodes to the PNG it was made from: exactly, and within a few levels. */
+    @Test
+    void decodesWebP() throws IOException {
+        BufferedImage png = Images.read(resource("shapes.png"));
+        BufferedImage lossless = Images.read(resource("shapes-lossless.webp"));
+        BufferedImage lossy = Images.read(resource("shapes-lossy.webp"));
+        assertThat(lossless.getWidth()).isEqualTo(64);
+        assertThat(lossy.getHeight()).isEqualTo(64);
+        long sumAbs = 0;
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                int a = png.getRGB(x, y), b = lossless.getRGB(x, y), c = lossy.getRGB(x, y);
+                assertThat(b & 0xFFFFFF).as("lossless pixel %d,%d", x, y).isEqualTo(a & 0xFFFFFF);
+                for (int shift = 0; shift < 24; shift += 8) sumAbs += Math.abs(((a >> shift) & 0xFF) - ((c >> shift) & 0xFF));
+            }
+        }
+        double mean = sumAbs / (64.0 * 64 * 3);
+        assertThat(mean).as("lossy mean absolute error per channel").isBetween(0.01, 4.0);
+    }
+
+    /** A 2.8 kB lossless WebP of 9000 x 8000 (written by libwebp) is refused from its header, like a PNG. */
+    @Test
+    void aSmallWebPOfTooManyPixelsIsRefusedFromItsHeader() throws IOException {
+        Path f = resource("huge-9000x8000.webp");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> Images.read(f)).isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("9000x8000 = 72000000 pixels exceeds the limit of 67108864 pixels");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated refusing").isLessThan(2L << 20);
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(ImagesTest.class.getResource("webp/" + name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A PNG with the given header size, 8-bit RGB, and image data for at most 4x4 pixels. */
