@@ -150,6 +150,26 @@ class MultiTokenInversionTest {
         assertThat(end - rss[0]).isLessThan((long) (rss[0] * 0.05) + 16 * 1024);
     }
 
+    /** Each length's samples take one timestep from each of its strata; every sample alone is still uniform over [0, T). */
+    @Test
+    void timestepsAreStratifiedPerLengthAndUniformPerSample() {
+        int[] lengthOf = {1, 1, 2, 2, 2, 2};
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        double[] sum = new double[lengthOf.length];
+        int draws = 20_000;
+        for (int d = 0; d < draws; d++) {
+            long[] t = MultiTokenInversion.stratifiedTimesteps(r, lengthOf, 1000);
+            long[] one = {t[0], t[1]}, two = {t[2], t[3], t[4], t[5]};
+            java.util.Arrays.sort(one);
+            java.util.Arrays.sort(two);
+            assertThat(one[0]).isBetween(0L, 499L);
+            assertThat(one[1]).isBetween(500L, 999L);
+            for (int j = 0; j < 4; j++) assertThat(two[j]).isBetween(250L * j, 250L * j + 249);
+            for (int i = 0; i < t.length; i++) sum[i] += t[i];
+        }
+        for (double s : sum) assertThat(s / draws).isCloseTo(499.5, org.assertj.core.data.Offset.offset(8.0));
+    }
+
     @Test
     void divergenceStopsWithStepAndLength() {
         var cfg = InversionConfig.tiny().withLr(1e30).withSteps(20);
