@@ -33,6 +33,6 @@ for t in "${TARGETS[@]}"; do
   echo "== $t ($m): $RUNS executions; log in $m/target/fuzz/$t/fuzz.log"
   OMP_NUM_THREADS=1 ./mvnw -B -q -o -pl "$m" test -Dtest=FuzzRunTest -Dsurefire.failIfNoSpecifiedTests=false \
       -Dfuzz.target="$t" -Dfuzz.runs="$RUNS" -Dfuzz.seconds=0 | grep -E "executions in|FAIL|findings \[" || true
-  grep -E "^(Done|stat::average_exec_per_sec|stat::peak_rss_mb)" "$m/target/fuzz/$t/fuzz.log" || { echo "$t: no final stats (crash?)"; exit 1; }
+  grep -E "^(Done|stat::average_exec_per_sec|stat::peak_rss_mb|allocation:)" "$m/target/fuzz/$t/fuzz.log" || { echo "$t: no final stats (crash?)"; exit 1; }
   if ls "$m/target/fuzz/$t" | grep -qE '^(crash|timeout|oom|leak|slow-unit)-'; then echo "$t: FINDINGS in $m/target/fuzz/$t"; exit 1; fi
 done

@@ -2,6 +2,7 @@ package dev.originality.inversion;
 
 import ai.djl.ndarray.NDManager;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 import dev.originality.shapes.fuzz.FuzzFiles;
 
@@ -20,7 +21,19 @@ public class EmbeddingsFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("embeddings-fuzz").resolve("learned_embeds.safetensors");
     private static final NDManager ROOT = NDManager.newBaseManager();
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
+    static final long FIXED_ALLOCATION = 1L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) throws IOException {
         Files.write(FILE, data);
         try (NDManager m = ROOT.newSubManager()) {
             LearnedEmbeddings e = LearnedEmbeddings.load(FILE, m, WIDTH);

@@ -2,6 +2,7 @@ package dev.originality.inversion;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.originality.shapes.Images;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 import dev.originality.shapes.fuzz.FuzzFiles;
 
@@ -18,7 +19,19 @@ import java.nio.file.Path;
 public class QueryImageFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("query-image-fuzz").resolve("query");
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): the decoded image under the fuzz pixel bound, its resized copy and the float tensor. */
+    static final long FIXED_ALLOCATION = 16L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) throws IOException {
         Files.write(FILE, data);
         try {
             QueryImage.Preprocessed p = QueryImage.preprocess(Images.read(FILE, 1L << 20), 8);

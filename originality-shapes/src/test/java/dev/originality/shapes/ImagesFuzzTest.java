@@ -1,6 +1,7 @@
 package dev.originality.shapes;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 import dev.originality.shapes.fuzz.FuzzFiles;
 
@@ -19,7 +20,19 @@ public class ImagesFuzzTest {
     static final long FUZZ_MAX_PIXELS = 1L << 20;
     private static final Path FILE = FuzzFiles.tempDir("images-fuzz").resolve("image");
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): decoded pixels (4 bytes each, a converted copy) under the fuzz pixel bound, plus decoder state. */
+    static final long FIXED_ALLOCATION = 8 * FUZZ_MAX_PIXELS + (4L << 20);
+
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) throws IOException {
         Files.write(FILE, data);
         try {
             BufferedImage img = Images.read(FILE, FUZZ_MAX_PIXELS);

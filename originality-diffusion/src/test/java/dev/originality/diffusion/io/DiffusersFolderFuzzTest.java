@@ -1,6 +1,7 @@
 package dev.originality.diffusion.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 import dev.originality.shapes.fuzz.FuzzFiles;
 
@@ -17,7 +18,19 @@ import java.nio.file.Path;
 public class DiffusersFolderFuzzTest {
     private static final Path DIR = folder();
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
+    static final long FIXED_ALLOCATION = 1L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) throws IOException {
         Files.write(DIR.resolve(DiffusersFolder.MODEL_INDEX), data);
         try {
             DiffusersFolder f = DiffusersFolder.open(DIR);

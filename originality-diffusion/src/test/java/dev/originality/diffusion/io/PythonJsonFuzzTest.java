@@ -1,5 +1,6 @@
 package dev.originality.diffusion.io;
 
+import dev.originality.shapes.fuzz.Allocation;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
@@ -15,7 +16,19 @@ public class PythonJsonFuzzTest {
     private static final JsonMapper STRICT = new JsonMapper();
     private static final JsonMapper PYTHON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): Jackson buffers and the node tree. */
+    static final long FIXED_ALLOCATION = 4L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) {
         JsonNode node;
         try {
             node = STRICT.readTree(data);

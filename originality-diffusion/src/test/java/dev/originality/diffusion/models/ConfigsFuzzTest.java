@@ -5,6 +5,7 @@ import dev.originality.diffusion.models.text.ClipTextConfig;
 import dev.originality.diffusion.models.unet.UNetConfig;
 import dev.originality.diffusion.models.vae.VaeConfig;
 import dev.originality.diffusion.schedulers.SchedulerConfig;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 import dev.originality.shapes.fuzz.FuzzFiles;
 
@@ -22,7 +23,19 @@ public class ConfigsFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir("configs-fuzz");
     private static final Path FILE = DIR.resolve("config.json"), AGAIN = DIR.resolve("again.json");
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
+    static final long FIXED_ALLOCATION = 1L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) throws IOException {
         Files.write(FILE, data);
         try {
             UNetConfig u = UNetConfig.read(FILE);

@@ -1,6 +1,7 @@
 package dev.originality.diffusion.tokenizer;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 import dev.originality.shapes.fuzz.FuzzFiles;
 
@@ -20,7 +21,19 @@ import java.util.List;
 public class TokenizerFilesFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir("tokenizer-files-fuzz");
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): the fixture vocabulary and merges it loads besides the fuzzed file. */
+    static final long FIXED_ALLOCATION = 8L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) throws IOException {
         List<byte[]> parts = split(data, 4);
         Files.write(DIR.resolve(ClipTokenizerFiles.VOCAB), parts.get(0));
         Files.write(DIR.resolve(ClipTokenizerFiles.MERGES), parts.get(1));

@@ -2,6 +2,7 @@ package dev.originality.measure.dreamsim;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.originality.diffusion.io.Dtype;
+import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 
 import java.nio.ByteBuffer;
@@ -19,7 +20,19 @@ import java.util.Map;
 public class TorchPickleFuzzTest {
     static final String WHERE = "fuzz pickle";
 
+    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
+    static final long FIXED_ALLOCATION = 1L << 20;
+
     public static void fuzzerTestOneInput(byte[] data) {
+        long start = Allocation.start();
+        try {
+            readOne(data);
+        } finally {
+            Allocation.check(start, data.length, FIXED_ALLOCATION);
+        }
+    }
+
+    private static void readOne(byte[] data) {
         try {
             Object root = TorchPickle.read(data, WHERE, pid -> {
                 Object numel = pid.size() == 5 ? pid.get(4) : null;
