@@ -63,6 +63,9 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
     Double lr;
 
+    @Option(names = "--micro-batch", paramLabel = "N", description = "samples per forward/backward pass of the inversion (default 0 = the whole batch); gradients add up over passes, so only memory changes (SD v1.x at 512x512: 1 or 2 on a 24 GB machine)")
+    Integer microBatch;
+
     @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "constant (the paper) or cosine decay to 0 (default: the preset's)")
     String lrSchedule;
 
@@ -107,6 +110,7 @@ final class InvertCommand implements Callable<Integer> {
             meta.put("batch", Integer.toString(cfg.batch()));
             meta.put("lr", Double.toString(cfg.lr()));
             meta.put("lr_schedule", cfg.lrSchedule());
+            meta.put("micro_batch", Integer.toString(cfg.microBatch()));
             meta.put("max_tokens", Integer.toString(cfg.maxTokens()));
             meta.put("init_token", cfg.initToken());
             meta.put("templates", templates != null ? templates : "synthetic");
@@ -134,6 +138,7 @@ final class InvertCommand implements Callable<Integer> {
         if (batch != null) c = c.withBatch(batch);
         if (lr != null) c = c.withLr(lr);
         if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
+        if (microBatch != null) c = c.withMicroBatch(microBatch);
         return c;
     }
 

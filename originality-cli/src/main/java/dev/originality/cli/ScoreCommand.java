@@ -70,6 +70,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--lr", description = "inversion AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
     Double lr;
 
+    @Option(names = "--micro-batch", paramLabel = "N", description = "samples per forward/backward pass of the inversion (default 0 = the whole batch); gradients add up over passes, so only memory changes (SD v1.x at 512x512: 1 or 2 on a 24 GB machine)")
+    Integer microBatch;
+
     @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "inversion lr: constant (the paper) or cosine decay to 0 (default: the preset's)")
     String lrSchedule;
 
@@ -221,6 +224,7 @@ final class ScoreCommand implements Callable<Integer> {
         if (batch != null) c = c.withInversion(c.inversion().withBatch(batch));
         if (lr != null) c = c.withInversion(c.inversion().withLr(lr));
         if (lrSchedule != null) c = c.withInversion(c.inversion().withLrSchedule(lrSchedule));
+        if (microBatch != null) c = c.withInversion(c.inversion().withMicroBatch(microBatch));
         if (guidance != null) c = c.withGuidance(guidance);
         if (samples != null) c = c.withSamples(samples);
         if (threshold != null) c = c.withThreshold(threshold);

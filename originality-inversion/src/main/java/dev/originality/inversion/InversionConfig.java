@@ -15,9 +15,12 @@ import java.util.List;
  * @param seed        every random draw (timesteps, templates, noise) derives from (seed, step)
  * @param initToken   a single-token word whose embedding initialises every placeholder vector
  * @param templates   prompt templates with "{}" for the placeholder sequence ({@link Templates})
+ * @param microBatch  samples per forward/backward pass, 0 = the whole batch at once; the gradients of the
+ *                    passes add up before the update, so only memory changes (SD v1.x at 512 x 512 needs
+ *                    1-2 per pass on a 24 GB machine; the result moves only by float rounding)
  */
 public record InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
-                              String initToken, List<String> templates) {
+                              String initToken, List<String> templates, int microBatch) {
     /**
      * Default init word for the shapes world: "and" joins the element phrases of nearly every
      * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
@@ -44,6 +47,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
             throw new IllegalArgumentException("init token must be one word, found '" + initToken + "'");
         }
         initToken = initToken.strip();
+        if (microBatch < 0) throw new IllegalArgumentException("micro-batch must be >= 0 (0 = the whole batch), found " + microBatch);
         templates = List.copyOf(templates);
         if (templates.isEmpty()) throw new IllegalArgumentException("templates must not be empty");
         for (String t : templates) {
@@ -53,17 +57,17 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
 
     /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
     public static InversionConfig tiny() {
-        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0);
     }
 
     /** A laptop run: K = 5, batch 10, 500 steps at a raised lr. */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 500, 10, 2e-3, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+        return new InversionConfig(5, 500, 10, 2e-3, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0);
     }
 
     /** App. E.1: K = 5, batch 20, lr 5e-4, 2000 steps, AdamW. */
     public static InversionConfig paper() {
-        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC);
+        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0);
     }
 
     /** "tiny", "cpu" or "paper". */
@@ -81,14 +85,15 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         return withBatch(Math.max(batch, k)).withMaxTokens(k);
     }
 
-    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates); }
-    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates); }
-    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates); }
-    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates); }
-    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates); }
-    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates); }
-    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates); }
-    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t); }
+    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
+    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
+    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch); }
+    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch); }
 
     /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
     public double lrAt(int step) {

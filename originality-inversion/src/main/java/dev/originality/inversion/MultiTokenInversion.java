@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.originality.diffusion.models.text.ClipTextModel;
 import dev.originality.diffusion.nn.NonFinite;
+import dev.originality.diffusion.nn.Ops;
 import dev.originality.diffusion.pipelines.StableDiffusion;
 import dev.originality.diffusion.schedulers.Scheduler;
 import dev.originality.diffusion.schedulers.Schedulers;
@@ -157,12 +158,21 @@ public final class MultiTokenInversion {
                 try (NDManager s = work.newSubManager()) {
                     Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x5DEECE66DL, step));
                     NDArray noise = s.randomNormal(noiseShape);                                   // [B, 4, h, w]
-                    float[] perSample;
+                    float[] perSample = new float[t.length];
+                    Map<Long, NDArray> injected = batch.injected(vectors);
+                    int b = t.length, pass = config.microBatch() > 0 ? Math.min(config.microBatch(), b) : b, len = ids.length / b;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray l = sampleLosses(s, scheduler, z, noise, t, ids, batch.injected(vectors));   // [B]
-                        NDArray mean = l.mean();
-                        gc.backward(mean);
-                        perSample = l.toFloatArray();
+                        for (int from = 0; from < b; from += pass) {                             // gradients add up over passes
+                            int to = Math.min(b, from + pass);
+                            try (NDManager c = s.newSubManager()) {
+                                NDArray part = noise.get(from + ":" + to);                           // [b', 4, h, w]
+                                part.attach(c);
+                                NDArray l = sampleLosses(c, scheduler, z, part,
+                                        Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(ids, from * len, to * len), injected); // [b']
+                                gc.backward(pass == b ? l.mean() : l.sum().div(Ops.constant(l, b)));   // the batch mean, in parts
+                                System.arraycopy(l.toFloatArray(), 0, perSample, from, to - from);
+                            }
+                        }
                     }
                     lengthLoss = byLength(perSample, lengthOfSample);
                     double total = 0;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MultiTokenInversionTest {
@@ -62,6 +63,28 @@ class MultiTokenInversionTest {
             assertThat(a.embeddings().get(len).toFloatArray()).isNotEqualTo(c.embeddings().get(len).toFloatArray());
         }
         assertThat(a.losses()).containsExactly(b.losses());
+    }
+
+    /** Micro-batches change memory, not the maths: same draws, gradients summed over passes, so the same vectors up to rounding. */
+    @Test
+    void microBatchesGiveTheWholeBatchResult() {
+        var cfg = InversionConfig.tiny().withBatch(6).withSteps(6);
+        var whole = new MultiTokenInversion(sd, cfg).run(query.pixels(), m, null);
+        for (int pass : new int[] {1, 4}) {
+            var parts = new MultiTokenInversion(sd, cfg.withMicroBatch(pass)).run(query.pixels(), m, null);
+            for (int len = 1; len <= cfg.maxTokens(); len++) {
+                float[] a = whole.embeddings().get(len).toFloatArray(), b = parts.embeddings().get(len).toFloatArray();
+                float[] init = new MultiTokenInversion(sd, cfg.withSteps(1).withLr(1e-12)).run(query.pixels(), m, null)
+                        .embeddings().get(len).toFloatArray();
+                double moved = 0, diff = 0;
+                for (int i = 0; i < a.length; i++) {
+                    moved = Math.max(moved, Math.abs(a[i] - init[i]));
+                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                }
+                assertThat(diff).as("micro-batch %d, length %d: max difference vs %.4f moved", pass, len, moved).isLessThan(moved * 1e-3);
+            }
+            for (int i = 0; i < whole.losses().length; i++) assertThat(parts.losses()[i]).isCloseTo(whole.losses()[i], within(1e-6));
+        }
     }
 
     @Test
