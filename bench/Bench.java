@@ -35,6 +35,12 @@ public class Bench {
     public static void main(String[] args) {
         warmup = Integer.parseInt(args[0]);
         reps = Integer.parseInt(args[1]);
+        if (args.length > 2 && args[2].equals("sd1")) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                sd1(m, args.length > 3 ? Integer.parseInt(args[3]) : 1);
+            }
+            return;
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             sgemm(m);
             cpuPreset(m);
@@ -131,6 +137,44 @@ public class Bench {
             }
         }));
         unet.parameters().values().forEach(a -> a.setRequiresGradient(false));
+    }
+
+    // ---- an SD v1.x-sized UNet (320, 640, 1280, 1280) × 2 layers, 8 heads, context 768, 64×64 latents (512×512 images)
+
+    /** Time and peak resident memory of one textual-inversion step (input gradients only) at batch {@code b}. */
+    static void sd1(NDManager m, int b) {
+        long rss0 = statusKb("VmRSS");
+        UNet2DConditionModel unet = UNet2DConditionModel.initialised(UNetConfig.of(List.of(320, 640, 1280, 1280), 2, 8, 768, 32, 64), m, 1);
+        params("sd1.unet", unet.parameters());
+        long rssWeights = statusKb("VmRSS");
+        Random r = new Random(3);
+        Shape lat = new Shape(b, 4, 64, 64), ctxShape = new Shape(b, 77, 768);
+        float[] z = gaussian(r, (int) lat.size()), noise = gaussian(r, (int) lat.size()), ctx = gaussian(r, (int) ctxShape.size());
+        long[] t = new long[b];
+        for (int i = 0; i < b; i++) t[i] = r.nextInt(1000);
+        report("sd1.unet_forward.b" + b, median(m, s -> unet.forward(s.create(z, lat), s.create(t), s.create(ctx, ctxShape))));
+        report("sd1.ti_step.b" + b, median(m, s -> {
+            NDArray c = s.create(ctx, ctxShape);                                          // [b, 77, 768] stands for the text encoder's output
+            c.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(unet.forward(s.create(z, lat), s.create(t), c).sub(s.create(noise, lat)).square().mean());
+            }
+            c.getGradient();
+        }));
+        System.out.printf(Locale.ROOT, "MEMORY sd1 batch %d: RSS before %d MB, with fp32 weights %d MB, peak (VmHWM) %d MB%n",
+                b, rss0 >> 10, rssWeights >> 10, statusKb("VmHWM") >> 10);
+    }
+
+    /** A field of /proc/self/status in kB (VmRSS, VmHWM). */
+    static long statusKb(String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return -1;
     }
 
     // ---- the reference block (bench/README.md): conv_in 4→64, 4 × [resnet + cross-attention transformer], conv_out 64→4

@@ -23,12 +23,7 @@ public class QueryImageFuzzTest {
     static final long FIXED_ALLOCATION = 16L << 20;
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+        Allocation.bounded(data, FIXED_ALLOCATION, QueryImageFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -24,12 +24,7 @@ public class ImagesFuzzTest {
     static final long FIXED_ALLOCATION = 8 * FUZZ_MAX_PIXELS + (4L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+        Allocation.bounded(data, FIXED_ALLOCATION, ImagesFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -22,12 +22,7 @@ public class MetadataFuzzTest {
     static final long FIXED_ALLOCATION = 1L << 20;
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+        Allocation.bounded(data, FIXED_ALLOCATION, MetadataFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

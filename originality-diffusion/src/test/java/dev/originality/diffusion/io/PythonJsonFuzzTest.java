@@ -1,11 +1,13 @@
 package dev.originality.diffusion.io;
 
-import dev.originality.shapes.fuzz.Allocation;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.originality.shapes.fuzz.Allocation;
+
+import java.io.IOException;
 
 /**
  * Fuzz target (property): whatever JSON we read, {@link PythonJson} writes text that reads back
@@ -19,13 +21,8 @@ public class PythonJsonFuzzTest {
     /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): Jackson buffers and the node tree. */
     static final long FIXED_ALLOCATION = 4L << 20;
 
-    public static void fuzzerTestOneInput(byte[] data) {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+    public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        Allocation.bounded(data, FIXED_ALLOCATION, PythonJsonFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) {
@@ -70,7 +67,7 @@ public class PythonJsonFuzzTest {
     }
 
     @FuzzTest
-    void pythonJson(byte[] data) {
+    void pythonJson(byte[] data) throws IOException {
         fuzzerTestOneInput(data);
     }
 }

@@ -27,12 +27,7 @@ public class ConfigsFuzzTest {
     static final long FIXED_ALLOCATION = 1L << 20;
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+        Allocation.bounded(data, FIXED_ALLOCATION, ConfigsFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -21,13 +21,8 @@ public class PromptFuzzTest {
     /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): BPE of one long word allocates per merge round; inputs here are at most 4 KiB. */
     static final long FIXED_ALLOCATION = 16L << 20;
 
-    public static void fuzzerTestOneInput(byte[] data) {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+    public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        Allocation.bounded(data, FIXED_ALLOCATION, PromptFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) {
@@ -59,7 +54,7 @@ public class PromptFuzzTest {
     }
 
     @FuzzTest
-    void prompt(byte[] data) {
+    void prompt(byte[] data) throws IOException {
         fuzzerTestOneInput(data);
     }
 }

@@ -25,12 +25,7 @@ public class TokenizerFilesFuzzTest {
     static final long FIXED_ALLOCATION = 8L << 20;
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+        Allocation.bounded(data, FIXED_ALLOCATION, TokenizerFilesFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -5,6 +5,7 @@ import dev.originality.diffusion.io.Dtype;
 import dev.originality.shapes.fuzz.Allocation;
 import dev.originality.shapes.fuzz.Expected;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -23,13 +24,8 @@ public class TorchPickleFuzzTest {
     /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
     static final long FIXED_ALLOCATION = 1L << 20;
 
-    public static void fuzzerTestOneInput(byte[] data) {
-        long start = Allocation.start();
-        try {
-            readOne(data);
-        } finally {
-            Allocation.check(start, data.length, FIXED_ALLOCATION);
-        }
+    public static void fuzzerTestOneInput(byte[] data) throws IOException {
+        Allocation.bounded(data, FIXED_ALLOCATION, TorchPickleFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) {
@@ -60,7 +56,7 @@ public class TorchPickleFuzzTest {
     }
 
     @FuzzTest
-    void pickle(byte[] data) {
+    void pickle(byte[] data) throws IOException {
         fuzzerTestOneInput(data);
     }
 }

@@ -31,6 +31,22 @@ public final class Allocation {
 
     private Allocation() {}
 
+    /** One fuzz execution's body: a reader given the input. */
+    @FunctionalInterface
+    public interface Body {
+        void run(byte[] data) throws java.io.IOException;
+    }
+
+    /** Runs {@code body} on {@code data} and holds it to 2 × data.length + fixed bytes (see {@link #check}). */
+    public static void bounded(byte[] data, long fixed, Body body) throws java.io.IOException {
+        long start = start();
+        try {
+            body.run(data);
+        } finally {
+            check(start, data.length, fixed);
+        }
+    }
+
     /** The thread's allocation counter now; pass it to {@link #check}. */
     public static long start() {
         return THREADS.getCurrentThreadAllocatedBytes();
