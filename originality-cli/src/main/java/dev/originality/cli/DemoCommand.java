@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "out/demo", paramLabel = "DIR", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "cpu", description = "score preset: tiny (seconds, meaningless), cpu (about 20 minutes per image on 2 cores; resumable) or paper; default ${DEFAULT-VALUE}")
+    @Option(names = "--preset", defaultValue = "cpu", description = "score preset: tiny (seconds, meaningless), cpu (about 12 minutes per image on 2 cores; resumable) or paper; default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the queries and of the scoring (default ${DEFAULT-VALUE})")
