@@ -13,6 +13,7 @@ import dev.originality.inversion.Templates;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -54,20 +55,8 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--init-token", paramLabel = "W", description = "initial embedding word (default: the preset's, \"and\"; for real images the domain word, e.g. house)")
     String initToken;
 
-    @Option(names = "--steps", description = "optimiser steps (default: the preset's)")
-    Integer steps;
-
-    @Option(names = "--batch", description = "batch size, spread over the M lengths (default: the preset's)")
-    Integer batch;
-
-    @Option(names = "--lr", description = "AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
-    Double lr;
-
-    @Option(names = "--micro-batch", paramLabel = "N", description = "samples per forward/backward pass of the inversion (default 0 = the whole batch); gradients add up over passes, so only memory changes (SD v1.x at 512x512: 1 or 2 on a 24 GB machine)")
-    Integer microBatch;
-
-    @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "constant (the paper) or cosine decay to 0 (default: the preset's)")
-    String lrSchedule;
+    @Mixin
+    InversionOptions inversion = new InversionOptions();
 
     @Option(names = "--seed", defaultValue = "0", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
@@ -134,11 +123,7 @@ final class InvertCommand implements Callable<Integer> {
         if (templates != null) c = c.withTemplates(Templates.resolve(templates));
         c = c.withLengths(tokens).withSeed(seed);   // at least one sample per length unless --batch says otherwise
         if (initToken != null) c = c.withInitToken(initToken);
-        if (steps != null) c = c.withSteps(steps);
-        if (batch != null) c = c.withBatch(batch);
-        if (lr != null) c = c.withLr(lr);
-        if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
-        if (microBatch != null) c = c.withMicroBatch(microBatch);
+        c = inversion.apply(c);
         return c;
     }
 

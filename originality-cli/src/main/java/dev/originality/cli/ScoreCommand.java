@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -61,20 +62,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--threshold", paramLabel = "TAU", description = "reconstruction rate a length needs, in (0, 1] (default 0.5)")
     Double threshold;
 
-    @Option(names = "--steps", description = "inversion steps (default: the preset's)")
-    Integer steps;
-
-    @Option(names = "--batch", description = "inversion batch, spread over the K lengths (default: the preset's)")
-    Integer batch;
-
-    @Option(names = "--lr", description = "inversion AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
-    Double lr;
-
-    @Option(names = "--micro-batch", paramLabel = "N", description = "samples per forward/backward pass of the inversion (default 0 = the whole batch); gradients add up over passes, so only memory changes (SD v1.x at 512x512: 1 or 2 on a 24 GB machine)")
-    Integer microBatch;
-
-    @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "inversion lr: constant (the paper) or cosine decay to 0 (default: the preset's)")
-    String lrSchedule;
+    @Mixin
+    InversionOptions inversion = new InversionOptions();
 
     @Option(names = "--inference-steps", description = "denoising steps per reconstruction (default: the preset's)")
     Integer inferenceSteps;
@@ -220,11 +209,7 @@ final class ScoreCommand implements Callable<Integer> {
         if (templates != null || real) c = c.withInversion(c.inversion().withTemplates(Templates.resolve(templates != null ? templates : "object")));
         if (initToken != null) c = c.withInversion(c.inversion().withInitToken(initToken));
         if (maxTokens != null) c = c.withInversion(c.inversion().withLengths(maxTokens));
-        if (steps != null) c = c.withInversion(c.inversion().withSteps(steps));
-        if (batch != null) c = c.withInversion(c.inversion().withBatch(batch));
-        if (lr != null) c = c.withInversion(c.inversion().withLr(lr));
-        if (lrSchedule != null) c = c.withInversion(c.inversion().withLrSchedule(lrSchedule));
-        if (microBatch != null) c = c.withInversion(c.inversion().withMicroBatch(microBatch));
+        c = c.withInversion(inversion.apply(c.inversion()));
         if (guidance != null) c = c.withGuidance(guidance);
         if (samples != null) c = c.withSamples(samples);
         if (threshold != null) c = c.withThreshold(threshold);

@@ -1,0 +1,32 @@
+package dev.originality.cli;
+
+import dev.originality.inversion.InversionConfig;
+import picocli.CommandLine.Option;
+
+/** The inversion's optimiser options, shared by {@code invert} and {@code score}; each unset one keeps the preset's value. */
+final class InversionOptions {
+    @Option(names = "--steps", description = "inversion optimiser steps (default: the preset's)")
+    Integer steps;
+
+    @Option(names = "--batch", description = "inversion batch, spread over the lengths (default: the preset's)")
+    Integer batch;
+
+    @Option(names = "--lr", description = "inversion AdamW learning rate, the peak of --lr-schedule (default: the preset's)")
+    Double lr;
+
+    @Option(names = "--lr-schedule", paramLabel = "constant|cosine", description = "constant (the paper) or cosine decay to 0 (default: the preset's)")
+    String lrSchedule;
+
+    @Option(names = "--micro-batch", paramLabel = "N", description = "samples per forward/backward pass (default 0 = the whole batch); "
+            + "gradients add up over passes, so only memory changes (SD v1.x at 512x512 on a 24 GB machine: 1)")
+    Integer microBatch;
+
+    InversionConfig apply(InversionConfig c) {
+        if (steps != null) c = c.withSteps(steps);
+        if (batch != null) c = c.withBatch(batch);
+        if (lr != null) c = c.withLr(lr);
+        if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
+        if (microBatch != null) c = c.withMicroBatch(microBatch);
+        return c;
+    }
+}
