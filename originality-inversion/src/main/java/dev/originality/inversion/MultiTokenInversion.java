@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Multi-token textual inversion (paper §3.1, §4): for one query image and a frozen model, learns
@@ -112,7 +113,7 @@ public final class MultiTokenInversion {
      */
     static long[] stratifiedTimesteps(SplittableRandom r, int[] lengthOfSample, int trainSteps) {
         long[] t = new long[lengthOfSample.length];
-        Map<Integer, List<Integer>> byLength = new java.util.TreeMap<>();
+        Map<Integer, List<Integer>> byLength = new TreeMap<>();
         for (int i = 0; i < t.length; i++) byLength.computeIfAbsent(lengthOfSample[i], k -> new ArrayList<>()).add(i);
         for (List<Integer> idx : byLength.values()) {
             int n = idx.size();

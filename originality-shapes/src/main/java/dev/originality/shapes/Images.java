@@ -50,32 +50,35 @@ public final class Images {
 
     private static BufferedImage decode(ImageReader reader, String where, long maxPixels) {
         String format = reader.getOriginatingProvider() == null ? "image" : reader.getOriginatingProvider().getFormatNames()[0];
+        long w = decoding(where, format, () -> reader.getWidth(0)), h = decoding(where, format, () -> reader.getHeight(0));
+        if (w <= 0 || h <= 0) {
+            throw new IllegalArgumentException(where + ": " + format + " header gives size " + w + "x" + h + ", expected positive");
+        }
+        if (w * h > maxPixels) {
+            throw new IllegalArgumentException(where + ": " + format + " of " + w + "x" + h + " = " + w * h
+                    + " pixels exceeds the limit of " + maxPixels + " pixels");
+        }
+        BufferedImage img = decoding(where, format, () -> reader.read(0));
+        if (img == null) throw new IllegalArgumentException(where + ": the " + format + " decoder returned no image");
+        return img;
+    }
+
+    /** One call into an ImageIO decoder. */
+    private interface DecoderCall<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a decoder call; whatever it throws on malformed input becomes one line naming the file. */
+    private static <T> T decoding(String where, String format, DecoderCall<T> call) {
         try {
-            long w = reader.getWidth(0), h = reader.getHeight(0);
-            if (w <= 0 || h <= 0) {
-                throw new IllegalArgumentException(where + ": " + format + " header gives size " + w + "x" + h + ", expected positive");
-            }
-            if (w * h > maxPixels) {
-                throw new IllegalArgumentException(where + ": " + format + " of " + w + "x" + h + " = " + w * h
-                        + " pixels exceeds the limit of " + maxPixels + " pixels");
-            }
-            BufferedImage img = reader.read(0);
-            if (img == null) throw new IllegalArgumentException(where + ": the " + format + " decoder returned no image");
-            return img;
+            return call.run();
         } catch (IOException e) {
             throw new IllegalArgumentException(where + ": corrupt or truncated " + format + " ("
                     + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()) + ")");
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(where)) throw e;   // ours, already one clear line
-            throw corrupt(where, format, e);
-        } catch (IndexOutOfBoundsException | IllegalStateException | NegativeArraySizeException | ArithmeticException
-                 | NullPointerException | ClassCastException | UnsupportedOperationException e) {
+        } catch (IllegalArgumentException | IndexOutOfBoundsException | IllegalStateException | NegativeArraySizeException
+                 | ArithmeticException | NullPointerException | ClassCastException | UnsupportedOperationException e) {
             // decoder bugs on malformed input (ImageIO plugins are not hardened): still one line, not a stack trace
-            throw corrupt(where, format, e);
+            throw new IllegalArgumentException(where + ": corrupt " + format + " (the decoder failed with " + e + ")", e);
         }
-    }
-
-    private static IllegalArgumentException corrupt(String where, String format, RuntimeException e) {
-        return new IllegalArgumentException(where + ": corrupt " + format + " (the decoder failed with " + e + ")", e);
     }
 }

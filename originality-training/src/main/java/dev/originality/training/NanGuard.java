@@ -15,21 +15,16 @@ final class NanGuard {
     private NanGuard() {}
 
     /**
-     * @param suspects the step's tensors in data-flow order (batch, activations, then the parameters,
-     *                 whose gradients are looked at after every value)
+     * @param seen   the step's own tensors in data-flow order (batch, activations)
+     * @param params the parameters, looked at after them (values, then every gradient); merged only on failure
      */
-    static void check(String stage, int step, double loss, Path modelDir, Map<String, NDArray> suspects) {
+    static void check(String stage, int step, double loss, Path modelDir, Map<String, NDArray> seen, Map<String, NDArray> params) {
         if (Double.isFinite(loss)) return;
+        Map<String, NDArray> suspects = new LinkedHashMap<>(seen);
+        suspects.putAll(params);
         String culprit = NonFinite.first(suspects).map(s -> "first non-finite tensor: " + s)
                 .orElse("every input, activation, weight and gradient is finite (the loss itself overflowed)");
         throw new IllegalStateException(stage + " training diverged at step " + (step + 1) + ": loss = " + loss + "; " + culprit
                 + "; the last good checkpoint is in " + Checkpoint.dir(modelDir, stage) + " (resume with a lower --lr)");
-    }
-
-    /** The step's own tensors followed by the parameters. */
-    static Map<String, NDArray> suspects(Map<String, NDArray> step, Map<String, NDArray> params) {
-        Map<String, NDArray> all = new LinkedHashMap<>(step);
-        all.putAll(params);
-        return all;
     }
 }

@@ -113,7 +113,7 @@ public final class UNetTrainer {
                             gc.backward(l);
                             loss = l.getFloat();
                         }
-                        NanGuard.check(STAGE, step, loss, modelDir, NanGuard.suspects(seen, params));
+                        NanGuard.check(STAGE, step, loss, modelDir, seen, params);
                         adam.step(params, lr);
                     }
                     ema.update(params);

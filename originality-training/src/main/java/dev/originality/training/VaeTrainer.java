@@ -75,7 +75,7 @@ public final class VaeTrainer {
                         gc.backward(l);
                         loss = l.getFloat();
                     }
-                    NanGuard.check(STAGE, step, loss, modelDir, NanGuard.suspects(seen, params));
+                    NanGuard.check(STAGE, step, loss, modelDir, seen, params);
                     adam.step(params, lr);
                 }
                 log.add(STAGE, step + 1, loss, lr, (System.nanoTime() - t0) / 1e9);

@@ -48,12 +48,12 @@ public final class Allocation {
     }
 
     /** The thread's allocation counter now; pass it to {@link #check}. */
-    public static long start() {
+    private static long start() {
         return THREADS.getCurrentThreadAllocatedBytes();
     }
 
     /** Fails the execution when the thread allocated more than 2 × inputBytes + fixed since {@code start}. */
-    public static void check(long start, long inputBytes, long fixed) {
+    private static void check(long start, long inputBytes, long fixed) {
         long allocated = THREADS.getCurrentThreadAllocatedBytes() - start;
         long excess = allocated - 2 * inputBytes;
         fixedBound = fixed;
