@@ -21,11 +21,11 @@ public class EmbeddingsFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("embeddings-fuzz").resolve("learned_embeds.safetensors");
     private static final NDManager ROOT = NDManager.newBaseManager();
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
-    static final long FIXED_ALLOCATION = 1L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus parser state and the header/metadata it keeps.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("EmbeddingsFuzzTest", 2, 1L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, EmbeddingsFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, EmbeddingsFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

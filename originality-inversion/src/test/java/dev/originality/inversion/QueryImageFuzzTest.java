@@ -19,11 +19,11 @@ import java.nio.file.Path;
 public class QueryImageFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("query-image-fuzz").resolve("query");
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): the decoded image under the fuzz pixel bound, its resized copy and the float tensor. */
-    static final long FIXED_ALLOCATION = 16L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus the decoded image under the fuzz pixel bound, its resized copy and the float tensor.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("QueryImageFuzzTest", 2, 16L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, QueryImageFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, QueryImageFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

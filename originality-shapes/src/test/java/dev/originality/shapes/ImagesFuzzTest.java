@@ -20,11 +20,11 @@ public class ImagesFuzzTest {
     static final long FUZZ_MAX_PIXELS = 1L << 20;
     private static final Path FILE = FuzzFiles.tempDir("images-fuzz").resolve("image");
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): decoded pixels (4 bytes each, a converted copy) under the fuzz pixel bound, plus decoder state. */
-    static final long FIXED_ALLOCATION = 8 * FUZZ_MAX_PIXELS + (4L << 20);
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus decoded pixels (4 bytes each, a converted copy) under the fuzz pixel bound, plus decoder state.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("ImagesFuzzTest", 2, 8 * FUZZ_MAX_PIXELS + (4L << 20));
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, ImagesFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, ImagesFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -18,11 +18,11 @@ import java.nio.file.Path;
 public class DiffusersFolderFuzzTest {
     private static final Path DIR = folder();
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
-    static final long FIXED_ALLOCATION = 1L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus parser state and the header/metadata it keeps.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("DiffusersFolderFuzzTest", 2, 1L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, DiffusersFolderFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, DiffusersFolderFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

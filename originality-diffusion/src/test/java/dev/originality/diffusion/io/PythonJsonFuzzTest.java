@@ -18,11 +18,11 @@ public class PythonJsonFuzzTest {
     private static final JsonMapper STRICT = new JsonMapper();
     private static final JsonMapper PYTHON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): Jackson buffers and the node tree. */
-    static final long FIXED_ALLOCATION = 4L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus jackson buffers and the node tree.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("PythonJsonFuzzTest", 2, 4L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, PythonJsonFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, PythonJsonFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) {

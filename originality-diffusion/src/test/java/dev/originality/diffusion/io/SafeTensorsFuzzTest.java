@@ -19,11 +19,11 @@ import java.nio.file.Path;
 public class SafeTensorsFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("safetensors-fuzz").resolve("t.safetensors");
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
-    static final long FIXED_ALLOCATION = 1L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus parser state and the header/metadata it keeps.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("SafeTensorsFuzzTest", 2, 1L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, SafeTensorsFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, SafeTensorsFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

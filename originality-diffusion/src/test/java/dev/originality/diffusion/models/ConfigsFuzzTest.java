@@ -23,11 +23,11 @@ public class ConfigsFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir("configs-fuzz");
     private static final Path FILE = DIR.resolve("config.json"), AGAIN = DIR.resolve("again.json");
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
-    static final long FIXED_ALLOCATION = 1L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus parser state and the header/metadata it keeps.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("ConfigsFuzzTest", 2, 1L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, ConfigsFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, ConfigsFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -18,11 +18,11 @@ import java.util.List;
 public class PromptFuzzTest {
     private static final ClipTokenizer TOKENIZER = load();
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): BPE of one long word allocates per merge round; inputs here are at most 4 KiB. */
-    static final long FIXED_ALLOCATION = 16L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus bPE of one long word allocates per merge round; inputs here are at most 4 KiB.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("PromptFuzzTest", 2, 16L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, PromptFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, PromptFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) {

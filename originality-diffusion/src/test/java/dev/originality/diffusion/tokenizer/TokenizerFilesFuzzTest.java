@@ -21,11 +21,11 @@ import java.util.List;
 public class TokenizerFilesFuzzTest {
     private static final Path DIR = FuzzFiles.tempDir("tokenizer-files-fuzz");
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): the fixture vocabulary and merges it loads besides the fuzzed file. */
-    static final long FIXED_ALLOCATION = 8L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the input and a copy, plus the fixture vocabulary and merges it loads besides the fuzzed file.. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TokenizerFilesFuzzTest", 2, 8L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, TokenizerFilesFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, TokenizerFilesFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -19,11 +19,11 @@ import java.util.IdentityHashMap;
 public class TorchCheckpointFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("torch-checkpoint-fuzz").resolve("model.pth");
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
-    static final long FIXED_ALLOCATION = 1L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the pickle's object graph (tuples, lists, dicts, boxed numbers and one zip entry per storage: a few dozen bytes per opcode byte) and parser state. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TorchCheckpointFuzzTest", 64, 1L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, TorchCheckpointFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, TorchCheckpointFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) throws IOException {

@@ -21,11 +21,11 @@ import java.util.Map;
 public class TorchPickleFuzzTest {
     static final String WHERE = "fuzz pickle";
 
-    /** Heap bytes beyond 2 x the input's size one execution may allocate ({@link Allocation}): parser state and the header/metadata it keeps. */
-    static final long FIXED_ALLOCATION = 1L << 20;
+    /** The heap one execution may allocate ({@link Allocation}): the pickle's object graph (tuples, lists, dicts, boxed numbers and one zip entry per storage: a few dozen bytes per opcode byte) and parser state. */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TorchPickleFuzzTest", 64, 1L << 20);
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
-        Allocation.bounded(data, FIXED_ALLOCATION, TorchPickleFuzzTest::readOne);
+        Allocation.bounded(data, ALLOCATION, TorchPickleFuzzTest::readOne);
     }
 
     private static void readOne(byte[] data) {
