@@ -103,16 +103,18 @@ final class InvertCommand implements Callable<Integer> {
             meta.put("max_tokens", Integer.toString(cfg.maxTokens()));
             meta.put("init_token", cfg.initToken());
             meta.put("templates", templates != null ? templates : "synthetic");
-            meta.put("final_loss", Double.toString(result.losses()[result.losses().length - 1]));
             for (Map.Entry<Integer, NDArray> e : result.embeddings().entrySet()) {
                 int len = e.getKey();
                 Map<String, String> md = new LinkedHashMap<>(meta);
                 md.put("tokens", Integer.toString(len));
+                md.put("final_loss", Double.toString(result.finalLoss().get(len)));
                 Path file = len == tokens ? out : siblingFor(out, len);
                 new LearnedEmbeddings(Placeholders.DEFAULT_BASE, e.getValue(), md).save(file);
             }
-            spec.commandLine().getOut().printf("learned lengths 1..%d in %d steps (%.1f s, %.0f ms/step), final loss %.5f; wrote %s%s%n",
-                    tokens, cfg.steps(), secs, secs * 1000 / cfg.steps(), result.losses()[result.losses().length - 1], out,
+            StringBuilder finals = new StringBuilder();
+            result.finalLoss().forEach((len, l) -> finals.append(String.format(" m%d %.5f", len, l)));
+            spec.commandLine().getOut().printf("learned lengths 1..%d in %d steps (%.1f s, %.0f ms/step), final loss (last tenth of the steps)%s; wrote %s%s%n",
+                    tokens, cfg.steps(), secs, secs * 1000 / cfg.steps(), finals, out,
                     tokens > 1 ? " and " + siblingFor(out, 1).getFileName() + " .. " + siblingFor(out, tokens - 1).getFileName() : "");
         }
         return 0;

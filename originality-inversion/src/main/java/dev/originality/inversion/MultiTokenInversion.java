@@ -46,8 +46,16 @@ public final class MultiTokenInversion {
         boolean afterLength(int m, NDArray vectors /* [m, C] */, double finalLoss);
     }
 
-    /** @param embeddings length m → its vectors [m, C] (in the caller's manager); losses: batch loss per step */
-    public record Result(Map<Integer, NDArray> embeddings, double[] losses) {}
+    /**
+     * @param embeddings length m → its vectors [m, C] (in the caller's manager)
+     * @param losses     batch loss per step
+     * @param finalLoss  length m → its own loss, averaged over the last tenth of the steps (one step is
+     *                   too noisy when a length gets a few samples of the batch)
+     */
+    public record Result(Map<Integer, NDArray> embeddings, double[] losses, Map<Integer, Double> finalLoss) {
+        /** The share of the steps over which {@link #finalLoss} is averaged. */
+        public static final double FINAL_SHARE = 0.1;
+    }
 
     private final StableDiffusion sd;
     private final InversionConfig config;
@@ -89,6 +97,7 @@ public final class MultiTokenInversion {
      */
     public Result runSequential(NDArray image, NDManager out, Listener listener, LengthCallback callback) {
         Map<Integer, NDArray> all = new LinkedHashMap<>();
+        Map<Integer, Double> finalLoss = new LinkedHashMap<>();
         List<Double> losses = new ArrayList<>();
         try (NDManager work = out.newSubManager()) {
             NDArray z = encodeLatents(image, work);
@@ -98,12 +107,12 @@ public final class MultiTokenInversion {
                 long seed = config.seed() * 31 + m;                  // each length its own stream
                 Result r = train(z, lengths, seed, work, out, listener);
                 all.put(m, r.embeddings().get(m));
+                finalLoss.put(m, r.finalLoss().get(m));
                 for (double l : r.losses()) losses.add(l);
-                double last = r.losses()[r.losses().length - 1];
-                if (!callback.afterLength(m, r.embeddings().get(m), last)) break;
+                if (!callback.afterLength(m, r.embeddings().get(m), r.finalLoss().get(m))) break;
             }
         }
-        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss);
     }
 
     /**
@@ -151,6 +160,8 @@ public final class MultiTokenInversion {
             int trainSteps = (int) scheduler.config().numTrainTimesteps();
             Shape noiseShape = new Shape(lengthOfSample.length, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3));
             double[] losses = new double[config.steps()];
+            int tailFrom = config.steps() - Math.max(1, (int) Math.round(config.steps() * Result.FINAL_SHARE));
+            double[] tailSum = new double[lengths[lengths.length - 1]];
             for (int step = 0; step < config.steps(); step++) {
                 SplittableRandom r = new SplittableRandom(mix(seed, step));
                 long[] t = stratifiedTimesteps(r, lengthOfSample, trainSteps);
@@ -190,10 +201,13 @@ public final class MultiTokenInversion {
                     }
                     adam.step(vectors, config.lrAt(step));
                 }
+                if (step >= tailFrom) for (int m : lengths) tailSum[m - 1] += lengthLoss[m - 1];
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }
             Map<Integer, NDArray> result = new LinkedHashMap<>();
+            Map<Integer, Double> finalLoss = new LinkedHashMap<>();
             for (int m : lengths) {
+                finalLoss.put(m, tailSum[m - 1] / (config.steps() - tailFrom));
                 NDList rows = new NDList();
                 for (String t : Placeholders.tokens(Placeholders.baseForLength(m), m)) rows.add(vectors.get(t));
                 NDArray stacked = NDArrays.stack(rows);                                           // [m, C]
@@ -201,7 +215,7 @@ public final class MultiTokenInversion {
                 stacked.close();
                 result.put(m, copy);
             }
-            return new Result(result, losses);
+            return new Result(result, losses, finalLoss);
         }
     }
 

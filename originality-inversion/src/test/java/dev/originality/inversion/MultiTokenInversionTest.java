@@ -65,6 +65,20 @@ class MultiTokenInversionTest {
         assertThat(a.losses()).containsExactly(b.losses());
     }
 
+    /** Each length reports its own loss: the mean of its samples' losses over the last tenth of the steps. */
+    @Test
+    void finalLossIsPerLength() {
+        var cfg = InversionConfig.tiny().withSteps(20);
+        List<double[]> byLength = new ArrayList<>();
+        var r = new MultiTokenInversion(sd, cfg).run(query.pixels(), m, (step, loss, lengthLoss) -> byLength.add(lengthLoss.clone()));
+        assertThat(r.finalLoss().keySet()).containsExactly(1, 2);
+        for (int len = 1; len <= cfg.maxTokens(); len++) {
+            double expected = (byLength.get(18)[len - 1] + byLength.get(19)[len - 1]) / 2;   // last tenth of 20 steps
+            assertThat(r.finalLoss().get(len)).isCloseTo(expected, within(1e-12));
+        }
+        assertThat(r.finalLoss().values()).doesNotHaveDuplicates();
+    }
+
     /** Micro-batches change memory, not the maths: same draws, gradients summed over passes, so the same vectors up to rounding. */
     @Test
     void microBatchesGiveTheWholeBatchResult() {

@@ -76,13 +76,12 @@ public final class OriginalityScorer {
                 var inv = inversion.run(q.pixels(), m, (step, loss, byLength) -> progress.step(step + 1, String.format("loss %.4f", loss)));
                 seconds[0] = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
-                double lastLoss = inv.losses()[inv.losses().length - 1];
                 progress.phase("reconstruct", rec.stepsFor(inv.embeddings().size()));
                 Map<Integer, List<BufferedImage>> drawn = rec.draw(inv.embeddings(), i -> progress.step(i, ""));
                 for (var e : inv.embeddings().entrySet()) {
                     vectors.put(e.getKey(), e.getValue().toFloatArray());
                     images.put(e.getKey(), drawn.get(e.getKey()));
-                    results.add(session.judge(e.getKey(), e.getValue(), drawn.get(e.getKey()), lastLoss));
+                    results.add(session.judge(e.getKey(), e.getValue(), drawn.get(e.getKey()), inv.finalLoss().get(e.getKey())));
                 }
                 seconds[1] = (System.nanoTime() - t1) / 1e9;
             } else {
