@@ -94,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
                     bar.stepTo(step);
                     bar.setExtraMessage(String.format(" loss %.4f", loss));
                 });
-                card.unet(r);
+                card.unet(r, p.unetSteps());
             }
             LossPlot.write(out);
         }

@@ -12,7 +12,9 @@ import java.util.Locale;
 /**
  * The model's record of how it was made: MODEL_DIR/training.json (machine-readable) and README.md
  * (command, preset values, dataset spec and seed, steps, wall time, final losses). Evaluations add
- * their figures to training.json's "quality" and re-render the README.
+ * their figures to training.json's "quality" and re-render the README. A model trained over several
+ * resumed runs keeps its account in training.json's "history" (Markdown, written by hand; rendered
+ * under the commands), and each stage's line counts the steps the model has, not only the last run's.
  */
 public final class ModelCard {
     private final Path dir;
@@ -47,11 +49,41 @@ public final class ModelCard {
         n.put("scaling_factor", r.scalingFactor());
     }
 
-    public void unet(UNetTrainer.Result r) {
-        ObjectNode n = json.putObject("unet");
-        n.put("steps_run", r.steps());
-        n.put("seconds", Math.round(r.seconds()));
-        n.put("final_loss", r.finalLoss());
+    /**
+     * The UNet stage after a run that ended at step {@code reached}. A run with no steps to do (writing the
+     * model from a checkpoint) keeps the previous run's figures; the loss reported is the mean of the last
+     * {@link #RECENT} steps in train.csv, one step's loss being too noisy to compare models by.
+     */
+    public void unet(UNetTrainer.Result r, int reached) throws IOException {
+        ObjectNode n = json.has("unet") && r.steps() == 0 ? (ObjectNode) json.get("unet") : json.putObject("unet");
+        if (r.steps() > 0 || !n.has("steps_run")) {
+            n.put("steps_run", r.steps());
+            n.put("seconds", Math.round(r.seconds()));
+            n.put("final_loss", r.finalLoss());
+        }
+        n.put("steps", reached);
+        double recent = recentLoss(dir.resolve("train.csv"), "unet", reached, RECENT);
+        if (Double.isFinite(recent)) n.put("recent_loss", recent);
+    }
+
+    /** Steps averaged for the card's loss. */
+    static final int RECENT = 250;
+
+    /** Mean loss of the rows of {@code stage} with step in (upTo − n, upTo]; NaN when none. */
+    static double recentLoss(Path csv, String stage, int upTo, int n) throws IOException {
+        if (!Files.isRegularFile(csv)) return Double.NaN;
+        double sum = 0;
+        int count = 0;
+        for (String line : Files.readAllLines(csv)) {
+            String[] f = line.split(",");
+            if (f.length < 3 || !f[0].equals(stage)) continue;
+            int step = Integer.parseInt(f[1]);
+            if (step > upTo - n && step <= upTo) {
+                sum += Double.parseDouble(f[2]);
+                count++;
+            }
+        }
+        return count == 0 ? Double.NaN : sum / count;
     }
 
     public void write(double seconds) throws IOException {
@@ -70,6 +102,7 @@ public final class ModelCard {
         j.path("dataset").path("command").asText("").lines().forEach(l -> s.append(l).append('\n'));
         j.path("commands").forEach(c -> s.append(c.asText()).append('\n'));
         s.append("```\n\n");
+        if (j.hasNonNull("history")) s.append(j.path("history").asText().strip()).append("\n\n");
         s.append(String.format(Locale.ROOT, "- preset: `%s`, seed %d%n", j.path("preset").asText(), j.path("seed").asLong()));
         if (j.has("dataset")) {
             s.append(String.format(Locale.ROOT, "- dataset: %d images, spec `%s`, dataset seed %s, groups %s%n",
@@ -79,7 +112,9 @@ public final class ModelCard {
         for (String stage : new String[] {"vae", "unet"}) {
             JsonNode n = j.path(stage);
             if (n.isMissingNode()) continue;
-            s.append(String.format(Locale.ROOT, "- %s: %d steps in %d s, final loss %.5f%s%n", stage, n.path("steps_run").asInt(),
+            String total = n.has("steps") ? String.format(Locale.ROOT, "%,d steps, mean loss of the last %d %.5f (`train.csv`); last run: ",
+                    n.path("steps").asInt(), RECENT, n.path("recent_loss").asDouble(Double.NaN)) : "";
+            s.append(String.format(Locale.ROOT, "- %s: %s%,d steps in %,d s, final loss %.5f%s%n", stage, total, n.path("steps_run").asInt(),
                     n.path("seconds").asLong(), n.path("final_loss").asDouble(),
                     n.has("scaling_factor") ? String.format(Locale.ROOT, ", scaling_factor %.5f", n.path("scaling_factor").asDouble()) : ""));
         }
