@@ -229,7 +229,7 @@ public final class GeneralizationStudy {
                 });
             }
             ModelCard card = new ModelCard(cardDir(model), s.preset().train(), s.seed(), data, command + "   # unet stage of " + name);
-            card.unet(r);
+            card.unet(r, s.preset().train().unetSteps());
             card.write((System.nanoTime() - t0) / 1e9);
             timings.put(name + "/unet", t0);
         }

@@ -112,8 +112,9 @@ public final class ModelCard {
         for (String stage : new String[] {"vae", "unet"}) {
             JsonNode n = j.path(stage);
             if (n.isMissingNode()) continue;
-            String total = n.has("steps") ? String.format(Locale.ROOT, "%,d steps, mean loss of the last %d %.5f (`train.csv`); last run: ",
-                    n.path("steps").asInt(), RECENT, n.path("recent_loss").asDouble(Double.NaN)) : "";
+            String total = !n.has("steps") ? "" : String.format(Locale.ROOT, "%,d steps%s; last run: ", n.path("steps").asInt(),
+                    n.has("recent_loss") ? String.format(Locale.ROOT, ", mean loss of the last %d %.5f (`train.csv`)", RECENT,
+                            n.path("recent_loss").asDouble()) : "");
             s.append(String.format(Locale.ROOT, "- %s: %s%,d steps in %,d s, final loss %.5f%s%n", stage, total, n.path("steps_run").asInt(),
                     n.path("seconds").asLong(), n.path("final_loss").asDouble(),
                     n.has("scaling_factor") ? String.format(Locale.ROOT, ", scaling_factor %.5f", n.path("scaling_factor").asDouble()) : ""));
