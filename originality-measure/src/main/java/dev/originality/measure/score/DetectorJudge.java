@@ -78,6 +78,7 @@ public final class DetectorJudge implements Judge {
         double rate = hits.size() / (double) samples.size();
         double[] ci = Bootstrap.ci95(hits.size(), samples.size(), config.seed() * 31 + tokens);
         boolean passed = rate >= config.threshold() && check.inDistribution();
-        return new LengthResult(tokens, samples.size(), hits.size(), ci, check, passed, dets, loss, elements);
+        boolean best = ci[1] >= config.threshold() && check.inDistribution(), worst = ci[0] >= config.threshold() && check.inDistribution();
+        return new LengthResult(tokens, samples.size(), hits.size(), ci, check, passed, best, worst, dets, loss, elements);
     }
 }

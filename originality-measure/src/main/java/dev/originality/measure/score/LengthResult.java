@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
  * @param queryElements the query's element multiset, which a reconstruction must hold
  */
 public record LengthResult(int tokens, int samples, int reconstructed, double[] ci95, Layouts.Check check, boolean passed,
+                           boolean passesAtBest, boolean passesAtWorst,
                            List<List<Detection>> detections, double finalLoss, List<Element> queryElements) implements Verdict {
     public LengthResult {
         ci95 = ci95.clone();
@@ -37,6 +38,7 @@ public record LengthResult(int tokens, int samples, int reconstructed, double[] 
         ci.add(ci95[0]);
         ci.add(ci95[1]);
         l.put("in_distribution", check.inDistribution());
+        l.putObject("passes_at_ci95").put("best", passesAtBest).put("worst", passesAtWorst);
         l.put("reconstructed", reconstructed);
         putNumber(l, "mean_pairwise_displacement", check.meanPairwiseDisplacement());
         l.put("copy_share", check.copyShare());

@@ -70,7 +70,9 @@ public final class RealImageJudge implements Judge {
                 double rate = n / (double) edits.size();
                 boolean inDistribution = rate >= config.minEditability();
                 return new RealVerdict(tokens, d, mean, ci, edits, followed, logits, rate, inDistribution,
-                        mean <= config.distanceThreshold() && inDistribution, finalLoss, config);
+                        mean <= config.distanceThreshold() && inDistribution,
+                        ci[0] <= config.distanceThreshold() && inDistribution, ci[1] <= config.distanceThreshold() && inDistribution,
+                        finalLoss, config);
             }
 
             @Override

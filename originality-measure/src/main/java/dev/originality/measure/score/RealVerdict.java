@@ -19,7 +19,7 @@ import java.util.Locale;
  */
 public record RealVerdict(int tokens, double[] distances, double meanDistance, double[] ci95, List<BufferedImage> edits,
                           boolean[] followed, float[][] logits, double editabilityRate, boolean inDistribution, boolean passed,
-                          double finalLoss, RealJudgeConfig config) implements Verdict {
+                          boolean passesAtBest, boolean passesAtWorst, double finalLoss, RealJudgeConfig config) implements Verdict {
     public RealVerdict {
         distances = distances.clone();
         ci95 = ci95.clone();
@@ -42,6 +42,7 @@ public record RealVerdict(int tokens, double[] distances, double meanDistance, d
         ArrayNode f = l.putArray("edits_followed");
         for (boolean b : followed) f.add(b);
         l.put("in_distribution", inDistribution);
+        l.putObject("passes_at_ci95").put("best", passesAtBest).put("worst", passesAtWorst);
     }
 
     @Override

@@ -24,6 +24,20 @@ public record Score(BufferedImage query, String preprocessing, Judge.Description
         return minTokens == null ? "+" : Integer.toString(minTokens);
     }
 
+    /**
+     * How far the verdict could move within the rates' 95% intervals: the smallest length that passes at
+     * the favourable end of its interval and the smallest that passes at the unfavourable end ("+" for
+     * none). A verdict of 5 with range 2..+ says the samples cannot tell; 2..2 says they can.
+     */
+    public String[] verdictRange() {
+        return new String[] {smallest(true), smallest(false)};
+    }
+
+    private String smallest(boolean best) {
+        for (Verdict v : perLength) if (best ? v.passesAtBest() : v.passesAtWorst()) return Integer.toString(v.tokens());
+        return "+";
+    }
+
     public double seconds() {
         return inversionSeconds + reconstructionSeconds;
     }

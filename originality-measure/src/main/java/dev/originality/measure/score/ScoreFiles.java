@@ -78,6 +78,7 @@ public final class ScoreFiles {
         if (s.minTokens() == null) o.putNull("min_tokens");
         else o.put("min_tokens", s.minTokens());
         o.put("verdict", s.verdict());
+        o.putArray("verdict_range_ci95").add(s.verdictRange()[0]).add(s.verdictRange()[1]);
         o.setAll(s.queryNote().json());
         ArrayNode per = o.putArray("per_length");
         for (Verdict r : s.perLength()) {

@@ -22,7 +22,10 @@ final class ScoreReport {
         b.append("<p class=\"verdict\">Verdict: <b>").append(Html.esc(s.verdict())).append("</b> ")
                 .append(s.minTokens() == null ? "(no length up to " + c.maxTokens() + " reconstructs it in distribution: original)"
                         : "(" + s.minTokens() + " learned token" + (s.minTokens() == 1 ? "" : "s") + " reconstruct it)")
-                .append("</p>\n");
+                .append("</p>\n<p>Within the 95% intervals of the per-length figures the verdict lies between <b>")
+                .append(Html.esc(s.verdictRange()[0])).append("</b> and <b>").append(Html.esc(s.verdictRange()[1]))
+                .append("</b>").append(s.verdictRange()[0].equals(s.verdictRange()[1]) ? " (the samples settle it)" : " (more samples, <code>--samples</code>, narrow it)")
+                .append(".</p>\n");
         b.append("<p><img src=\"query.png\" alt=\"query\"> Query as the model sees it (").append(Html.esc(s.preprocessing()))
                 .append("); ").append(s.queryNote().html()).append(".</p>\n");
         b.append("<p>Model <code>").append(Html.esc(src.model())).append("</code> (sha256 ").append(Html.esc(src.modelSha256().substring(0, 12)))

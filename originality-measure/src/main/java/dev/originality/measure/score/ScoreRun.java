@@ -76,6 +76,7 @@ public final class ScoreRun {
                 row.put("image", f.toString());
                 row.put("dir", dir.getFileName().toString());
                 row.set("verdict", json.get("verdict"));
+                row.set("verdict_range_ci95", json.get("verdict_range_ci95"));
                 row.set("min_tokens", json.get("min_tokens"));
                 ArrayNode rates = row.putArray("rates");
                 ArrayNode distances = row.putArray("dreamsim_means");

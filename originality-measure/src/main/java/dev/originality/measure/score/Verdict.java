@@ -12,6 +12,15 @@ public interface Verdict {
 
     boolean passed();
 
+    /**
+     * Whether the length would pass with its measured figure at the favourable end of its 95% interval
+     * (rate at the upper bound, distance at the lower) and at the unfavourable end; the in-distribution
+     * check holds in both. {@link Score#verdictRange} is built from these.
+     */
+    boolean passesAtBest();
+
+    boolean passesAtWorst();
+
     double finalLoss();
 
     /** Adds the judge's fields to the length's score.json entry. */
