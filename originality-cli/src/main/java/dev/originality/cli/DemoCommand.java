@@ -8,6 +8,7 @@ import dev.originality.diffusion.pipelines.StableDiffusion;
 import dev.originality.measure.detect.ShapeDetector;
 import dev.originality.measure.score.OriginalityScorer;
 import dev.originality.measure.score.ScoreConfig;
+import dev.originality.measure.score.ScoreFiles;
 import dev.originality.measure.score.ScoreRun;
 import dev.originality.shapes.DatasetSpec;
 import dev.originality.shapes.Presets;
@@ -98,8 +99,7 @@ final class DemoCommand implements Callable<Integer> {
             for (JsonNode r : row.path("rates")) rates.add(String.format(Locale.ROOT, "%.2f", r.asDouble()));
             b.append("<tr><td>").append(GROUPS.get(Math.min(i++, GROUPS.size() - 1))).append("</td><td><img src=\"queries/").append(dir)
                     .append(".png\"></td><td><b>").append(row.path("verdict").asText()).append("</b>")
-                    .append(row.has("verdict_range_ci95") ? " (95% range " + row.path("verdict_range_ci95").path(0).asText() + ".."
-                            + row.path("verdict_range_ci95").path(1).asText() + ")" : "").append("</td><td>")
+                    .append(row.has("verdict_range_ci95") ? " (95% range " + ScoreFiles.rangeText(row) + ")" : "").append("</td><td>")
                     .append(String.join(" · ", rates)).append("</td><td><a href=\"scores/").append(dir).append("/report.html\">details</a></td></tr>\n");
         }
         b.append("</table>\n<p>Command: <code>").append(dev.originality.measure.score.Html.esc(summary.path("provenance").path("command").asText()))

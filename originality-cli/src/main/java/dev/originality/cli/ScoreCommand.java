@@ -155,9 +155,8 @@ final class ScoreCommand implements Callable<Integer> {
                     err.println(image + ": warning: the detector found no shapes-world element in the query, so a reconstruction "
                             + "counts when it is blank too; the synthetic judge is meant for images of the shapes world");
                 }
-                o.printf(Locale.ROOT, "%s: %s (95%% range %s..%s; rates %s) -> %s%n", image, json.get("verdict").asText(),
-                        json.path("verdict_range_ci95").path(0).asText(), json.path("verdict_range_ci95").path(1).asText(), rates(json),
-                        dir.resolve(ScoreFiles.SCORE));
+                o.printf(Locale.ROOT, "%s: %s (95%% range %s; rates %s) -> %s%n", image, json.get("verdict").asText(),
+                        ScoreFiles.rangeText(json), rates(json), dir.resolve(ScoreFiles.SCORE));
             }
 
             @Override

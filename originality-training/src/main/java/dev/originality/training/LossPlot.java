@@ -9,8 +9,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,12 +19,7 @@ public final class LossPlot {
     public static void write(Path modelDir) throws IOException {
         Path csv = modelDir.resolve("train.csv");
         if (!Files.exists(csv)) return;
-        Map<String, List<double[]>> byStage = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(csv)) {
-            if (line.equals(TrainLog.HEADER)) continue;
-            String[] f = line.split(",");
-            byStage.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])});
-        }
+        Map<String, List<double[]>> byStage = TrainLog.read(csv);
         XYChart chart = new XYChartBuilder().width(900).height(500).title("training loss").xAxisTitle("step").yAxisTitle("loss").build();
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setMarkerSize(0);

@@ -7,6 +7,7 @@ import dev.originality.diffusion.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -55,7 +56,7 @@ public final class ModelCard {
      * {@link #RECENT} steps in train.csv, one step's loss being too noisy to compare models by.
      */
     public void unet(UNetTrainer.Result r, int reached) throws IOException {
-        ObjectNode n = json.has("unet") && r.steps() == 0 ? (ObjectNode) json.get("unet") : json.putObject("unet");
+        ObjectNode n = json.has("unet") ? (ObjectNode) json.get("unet") : json.putObject("unet");
         if (r.steps() > 0 || !n.has("steps_run")) {
             n.put("steps_run", r.steps());
             n.put("seconds", Math.round(r.seconds()));
@@ -64,6 +65,7 @@ public final class ModelCard {
         n.put("steps", reached);
         double recent = recentLoss(dir.resolve("train.csv"), "unet", reached, RECENT);
         if (Double.isFinite(recent)) n.put("recent_loss", recent);
+        else n.remove("recent_loss");
     }
 
     /** Steps averaged for the card's loss. */
@@ -71,19 +73,8 @@ public final class ModelCard {
 
     /** Mean loss of the rows of {@code stage} with step in (upTo − n, upTo]; NaN when none. */
     static double recentLoss(Path csv, String stage, int upTo, int n) throws IOException {
-        if (!Files.isRegularFile(csv)) return Double.NaN;
-        double sum = 0;
-        int count = 0;
-        for (String line : Files.readAllLines(csv)) {
-            String[] f = line.split(",");
-            if (f.length < 3 || !f[0].equals(stage)) continue;
-            int step = Integer.parseInt(f[1]);
-            if (step > upTo - n && step <= upTo) {
-                sum += Double.parseDouble(f[2]);
-                count++;
-            }
-        }
-        return count == 0 ? Double.NaN : sum / count;
+        return TrainLog.read(csv).getOrDefault(stage, List.of()).stream()
+                .filter(row -> row[0] > upTo - n && row[0] <= upTo).mapToDouble(row -> row[1]).average().orElse(Double.NaN);
     }
 
     public void write(double seconds) throws IOException {

@@ -5,6 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /** MODEL_DIR/train.csv: one row per step (stage, step, loss, lr, seconds since the stage began). */
 final class TrainLog {
@@ -26,6 +30,18 @@ final class TrainLog {
             if (!f[0].equals(stage) || Integer.parseInt(f[1]) <= keepUpToStep) keep.append(line).append('\n');
         }
         AtomicFiles.writeString(file, keep.toString());
+    }
+
+    /** The rows of a train.csv by stage, each {step, loss}, in file order; empty when there is no file. */
+    static Map<String, List<double[]>> read(Path csv) throws IOException {
+        Map<String, List<double[]>> byStage = new LinkedHashMap<>();
+        if (!Files.exists(csv)) return byStage;
+        for (String line : Files.readAllLines(csv)) {
+            if (line.equals(HEADER)) continue;
+            String[] f = line.split(",");
+            byStage.computeIfAbsent(f[0], k -> new ArrayList<>()).add(new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])});
+        }
+        return byStage;
     }
 
     void add(String stage, int step, double loss, double lr, double seconds) {

@@ -77,8 +77,8 @@ public final class DetectorJudge implements Judge {
         Layouts.Check check = Layouts.check(layout, hits, config);
         double rate = hits.size() / (double) samples.size();
         double[] ci = Bootstrap.ci95(hits.size(), samples.size(), config.seed() * 31 + tokens);
-        boolean passed = rate >= config.threshold() && check.inDistribution();
-        boolean best = ci[1] >= config.threshold() && check.inDistribution(), worst = ci[0] >= config.threshold() && check.inDistribution();
-        return new LengthResult(tokens, samples.size(), hits.size(), ci, check, passed, best, worst, dets, loss, elements);
+        java.util.function.DoublePredicate passes = r -> r >= config.threshold() && check.inDistribution();   // the rate, or an end of its interval
+        return new LengthResult(tokens, samples.size(), hits.size(), ci, check, passes.test(rate), passes.test(ci[1]), passes.test(ci[0]),
+                dets, loss, elements);
     }
 }

@@ -38,7 +38,6 @@ public record LengthResult(int tokens, int samples, int reconstructed, double[] 
         ci.add(ci95[0]);
         ci.add(ci95[1]);
         l.put("in_distribution", check.inDistribution());
-        l.putObject("passes_at_ci95").put("best", passesAtBest).put("worst", passesAtWorst);
         l.put("reconstructed", reconstructed);
         putNumber(l, "mean_pairwise_displacement", check.meanPairwiseDisplacement());
         l.put("copy_share", check.copyShare());

@@ -69,10 +69,9 @@ public final class RealImageJudge implements Judge {
                 }
                 double rate = n / (double) edits.size();
                 boolean inDistribution = rate >= config.minEditability();
+                java.util.function.DoublePredicate passes = x -> x <= config.distanceThreshold() && inDistribution; // the mean, or an end of its interval
                 return new RealVerdict(tokens, d, mean, ci, edits, followed, logits, rate, inDistribution,
-                        mean <= config.distanceThreshold() && inDistribution,
-                        ci[0] <= config.distanceThreshold() && inDistribution, ci[1] <= config.distanceThreshold() && inDistribution,
-                        finalLoss, config);
+                        passes.test(mean), passes.test(ci[0]), passes.test(ci[1]), finalLoss, config);
             }
 
             @Override

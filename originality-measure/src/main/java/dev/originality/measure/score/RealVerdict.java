@@ -42,7 +42,6 @@ public record RealVerdict(int tokens, double[] distances, double meanDistance, d
         ArrayNode f = l.putArray("edits_followed");
         for (boolean b : followed) f.add(b);
         l.put("in_distribution", inDistribution);
-        l.putObject("passes_at_ci95").put("best", passesAtBest).put("worst", passesAtWorst);
     }
 
     @Override

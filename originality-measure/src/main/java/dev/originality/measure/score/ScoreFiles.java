@@ -1,5 +1,6 @@
 package dev.originality.measure.score;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -78,13 +79,15 @@ public final class ScoreFiles {
         if (s.minTokens() == null) o.putNull("min_tokens");
         else o.put("min_tokens", s.minTokens());
         o.put("verdict", s.verdict());
-        o.putArray("verdict_range_ci95").add(s.verdictRange()[0]).add(s.verdictRange()[1]);
+        String[] range = s.verdictRange();
+        o.putArray("verdict_range_ci95").add(range[0]).add(range[1]);
         o.setAll(s.queryNote().json());
         ArrayNode per = o.putArray("per_length");
         for (Verdict r : s.perLength()) {
             ObjectNode l = per.addObject();
             l.put("tokens", r.tokens());
             l.put("passed", r.passed());
+            l.putObject("passes_at_ci95").put("best", r.passesAtBest()).put("worst", r.passesAtWorst());
             l.put("samples", r.samples());
             LengthResult.putNumber(l, "final_loss", r.finalLoss());
             r.toJson(l);
@@ -104,6 +107,12 @@ public final class ScoreFiles {
         secs.put("total", Math.round(s.seconds() * 10) / 10.0);
         o.set("provenance", src.provenance());
         return o;
+    }
+
+    /** "lo..hi" from a score.json or summary row's verdict_range_ci95; empty when it has none (older files). */
+    public static String rangeText(JsonNode scored) {
+        JsonNode r = scored.path("verdict_range_ci95");
+        return r.isArray() ? r.path(0).asText() + ".." + r.path(1).asText() : "";
     }
 
     /** m&lt;k&gt;/&lt;prefix&gt;-NN.png, relative to the length's folder. */

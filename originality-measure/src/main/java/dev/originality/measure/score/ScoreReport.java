@@ -19,12 +19,13 @@ final class ScoreReport {
                         + "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}"
                         + ".pass{color:#2a2;font-weight:bold}.fail{color:#c33}.verdict{font-size:2em}</style></head><body>\n");
         b.append("<h1>Originality of <code>").append(Html.esc(src.image())).append("</code></h1>\n");
+        String[] range = s.verdictRange();
         b.append("<p class=\"verdict\">Verdict: <b>").append(Html.esc(s.verdict())).append("</b> ")
                 .append(s.minTokens() == null ? "(no length up to " + c.maxTokens() + " reconstructs it in distribution: original)"
                         : "(" + s.minTokens() + " learned token" + (s.minTokens() == 1 ? "" : "s") + " reconstruct it)")
                 .append("</p>\n<p>Within the 95% intervals of the per-length figures the verdict lies between <b>")
-                .append(Html.esc(s.verdictRange()[0])).append("</b> and <b>").append(Html.esc(s.verdictRange()[1]))
-                .append("</b>").append(s.verdictRange()[0].equals(s.verdictRange()[1]) ? " (the samples settle it)" : " (more samples, <code>--samples</code>, narrow it)")
+                .append(Html.esc(range[0])).append("</b> and <b>").append(Html.esc(range[1]))
+                .append("</b>").append(range[0].equals(range[1]) ? " (the samples settle it)" : " (more samples, <code>--samples</code>, narrow it)")
                 .append(".</p>\n");
         b.append("<p><img src=\"query.png\" alt=\"query\"> Query as the model sees it (").append(Html.esc(s.preprocessing()))
                 .append("); ").append(s.queryNote().html()).append(".</p>\n");

@@ -56,15 +56,13 @@ public final class Allocation {
         Stats stats = STATS.computeIfAbsent(bound, b -> new Stats());
         stats.executions.incrementAndGet();
         long limit = bound.limit(data.length);
-        long first = allocated(data, body);
-        stats.maxFirstRunRatio(first, limit);
-        if (first <= limit) {
-            stats.maxRatio(first, limit);
-            return;
+        long first = allocated(data, body), again = first;
+        if (first > limit) {
+            stats.reruns.incrementAndGet();
+            again = allocated(data, body);
         }
-        stats.reruns.incrementAndGet();
-        long again = allocated(data, body);
-        stats.maxRatio(again, limit);
+        Stats.raise(stats.maxFirstPermille, first, limit);
+        Stats.raise(stats.maxPermille, again, limit);
         if (again > limit) {
             throw new AssertionError("a " + data.length + "-byte input made the reader allocate " + again
                     + " bytes on a second run (" + first + " on the first): more than " + bound.perByte()
@@ -84,12 +82,8 @@ public final class Allocation {
         final AtomicLong executions = new AtomicLong(), reruns = new AtomicLong();
         final AtomicLong maxPermille = new AtomicLong(), maxFirstPermille = new AtomicLong();
 
-        void maxRatio(long allocated, long limit) {
-            maxPermille.accumulateAndGet(1000 * allocated / limit, Math::max);
-        }
-
-        void maxFirstRunRatio(long allocated, long limit) {
-            maxFirstPermille.accumulateAndGet(1000 * allocated / limit, Math::max);
+        static void raise(AtomicLong max, long allocated, long limit) {
+            max.accumulateAndGet(1000 * allocated / limit, Math::max);
         }
 
         String line(Bound b) {
