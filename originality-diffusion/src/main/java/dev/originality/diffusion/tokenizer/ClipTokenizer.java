@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * CLIP's byte-level BPE tokenizer, matching transformers' slow CLIPTokenizer (4.44): added and
@@ -22,8 +25,8 @@ import java.util.Set;
  */
 public final class ClipTokenizer {
     /**
-     * The longest prompt accepted, in chars. CLIP keeps 75 tokens, and BPE costs grow with the
-     * square of a word's length, so a bound keeps a pasted megabyte from hanging the tokenizer.
+     * The longest prompt accepted, in chars. CLIP keeps 75 tokens, so a bound costs nothing and
+     * keeps a pasted megabyte from being cleaned, split and merged for no use.
      */
     public static final int MAX_PROMPT_CHARS = 16_384;
     /** token → id over the base vocabulary (ids 0..vocabSize-1). */
@@ -35,6 +38,7 @@ public final class ClipTokenizer {
     private final int bosId, eosId, padId, unkId;
     /** Strings matched verbatim before cleanup: the added tokens, and bos/eos as HF's trie does. */
     private final Map<String, Integer> verbatim;
+    private final Pattern verbatimPattern;
 
     ClipTokenizer(Map<String, Integer> vocab, Bpe bpe, ClipTokenizerConfig config, List<String> addedTokens) {
         this.vocab = Collections.unmodifiableMap(new LinkedHashMap<>(vocab));
@@ -60,6 +64,20 @@ public final class ClipTokenizer {
             v.put(t, vocab.size() + i);
         }
         this.verbatim = Collections.unmodifiableMap(v);
+        this.verbatimPattern = verbatimPattern(v.keySet());
+    }
+
+    /**
+     * One pattern over the verbatim strings, longest first, so that the leftmost match is the
+     * longest one starting there (HF's trie). One scan of the prompt, instead of comparing every
+     * verbatim string at every position.
+     */
+    private static Pattern verbatimPattern(Set<String> strings) {
+        List<String> longestFirst = new ArrayList<>(strings);
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+        StringBuilder alternatives = new StringBuilder();
+        for (String t : longestFirst) alternatives.append(alternatives.length() == 0 ? "" : "|").append(Pattern.quote(t));
+        return Pattern.compile(alternatives.toString());
     }
 
     private int specialId(String role, String token) {
@@ -123,28 +141,12 @@ public final class ClipTokenizer {
         }
         List<String> tokens = new ArrayList<>();
         int segmentStart = 0;
-        for (int i = 0; i < text.length(); ) {
-            String match = verbatimAt(text, i);
-            if (match == null) {
-                i++;
-                continue;
-            }
-            tokenizeSegment(text.substring(segmentStart, i), tokens);
-            tokens.add(match);
-            i += match.length();
-            segmentStart = i;
+        for (Matcher m = verbatimPattern.matcher(text); m.find(); segmentStart = m.end()) {
+            tokenizeSegment(text.substring(segmentStart, m.start()), tokens);
+            tokens.add(m.group());
         }
         tokenizeSegment(text.substring(segmentStart), tokens);
         return tokens;
-    }
-
-    /** The longest verbatim token starting at {@code pos}, or null. */
-    private String verbatimAt(String text, int pos) {
-        String best = null;
-        for (String t : verbatim.keySet()) {
-            if ((best == null || t.length() > best.length()) && text.startsWith(t, pos)) best = t;
-        }
-        return best;
     }
 
     private void tokenizeSegment(String segment, List<String> out) {
