@@ -402,6 +402,47 @@ def run(warmup, reps):
     return res, params, flops
 
 
+def sd1(batch, warmup, reps):
+    """The SD v1.x-sized UNet (Bench.java's sd1 mode): forward, and the inversion step's backward to
+    the [batch, 77, 768] context, at 64x64x4 latents; peak RSS from getrusage."""
+    import resource
+    torch.manual_seed(3)
+    unet = UNet([320, 640, 1280, 1280], 2, 8, 768, 32)
+    freeze(unet, False)
+    z, noise = torch.randn(batch, 4, 64, 64), torch.randn(batch, 4, 64, 64)
+    t = torch.randint(0, 1000, (batch,))
+    ctx = torch.randn(batch, 77, 768)
+
+    def forward():
+        with torch.no_grad():
+            unet(z, t, ctx)
+
+    def ti_step():
+        c = ctx.clone().requires_grad_(True)
+        F.mse_loss(unet(z, t, c), noise).backward()
+
+    res = {f"sd1.unet_forward.b{batch}": median_ms(forward, warmup, reps),
+           f"sd1.ti_step.b{batch}": median_ms(ti_step, warmup, reps)}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss >> 10
+    return res, {"sd1.unet": nparams(unet)}, peak_mb
+
+
+def compare_sd1(batch, warmup, reps, java):
+    res, params, peak_mb = sd1(batch, warmup, reps)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; peak RSS {peak_mb} MB")
+    jres, jparams = read_java(java) if java else ({}, {})
+    n = params["sd1.unet"]
+    jn = jparams.get("sd1.unet")
+    if java and jn != n:
+        print(f"FAIL: parameter counts differ: ours {jn}, pytorch {n}", file=sys.stderr)
+        sys.exit(2)
+    print(f"params sd1.unet pytorch {n[0]} ({n[1]} tensors)" + (f", ours {jn[0]} ({jn[1]} tensors) ok" if java else ""))
+    for k, p in res.items():
+        o = jres.get(k)
+        print(f"{k:22s} ours {o if o is not None else float('nan'):10.1f} ms  pytorch {p:10.1f} ms"
+              + (f"  ratio {p / o:.2f}" if o else ""))
+
+
 def read_java(path):
     res, params = {}, {}
     for line in open(path):
@@ -418,8 +459,12 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--java", help="Bench.java output to compare against")
+    ap.add_argument("--sd1", type=int, metavar="BATCH", help="only the SD v1.x-sized UNet at this batch")
     args = ap.parse_args()
     torch.set_num_threads(2)
+    if args.sd1:
+        compare_sd1(args.sd1, args.warmup, args.reps, args.java)
+        return
     res, params, flops = run(args.warmup, args.reps)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     if not args.java:
