@@ -48,6 +48,9 @@ final class StudyCommand implements Callable<Integer> {
         @Option(names = "--preset", defaultValue = "cpu", description = "score preset tiny, cpu or paper (default ${DEFAULT-VALUE})")
         String preset;
 
+        @Option(names = "--samples", paramLabel = "N", description = "reconstructions per length (default: the preset's; the paper's N is 20)")
+        Integer samples;
+
         @Option(names = "--seed", required = true, description = "seed of the queries and of the scoring")
         long seed;
 
@@ -61,6 +64,7 @@ final class StudyCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             var s = new OriginalityStudy.Settings(Presets.get(world), groups, perGroup, seed, 64);
             ScoreConfig cfg = ScoreConfig.preset(preset).withSeed(seed);
+            if (samples != null) cfg = cfg.withSamples(samples);
             Path dir = DefaultModel.resolve(model);
             PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
             ObjectNode prov = Provenance.of("study", spec.commandLine().getParseResult().originalArgs());

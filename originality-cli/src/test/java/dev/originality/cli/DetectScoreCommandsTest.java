@@ -106,4 +106,12 @@ class DetectScoreCommandsTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err().strip().lines()).hasSize(1);
     }
+
+    @Test
+    void studyRefusesBadSettingsBeforeLoadingAModel() {
+        var r = run("study", "originality", "--samples", "0", "--seed", "1", "--model", tmp.resolve("nope").toString(),
+                "--out", tmp.resolve("study").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("originality originality: samples must be at least 1, found 0");
+    }
 }
