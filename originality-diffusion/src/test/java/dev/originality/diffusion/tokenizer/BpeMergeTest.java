@@ -53,6 +53,28 @@ class BpeMergeTest {
         assertThat(Bpe.merge(word, ranks)).containsExactly("a".repeat(1 << 12));
     }
 
+    @Test
+    void aWordThatNeedsOneRoundPerPairAllocatesInProportionToItsLength() {
+        // n distinct symbols and a merge for each disjoint pair, ranked left to right: n/2 merge rounds. CLIP's loop
+        // rebuilds the word (and a key per pair) every round, O(n^2): x16 bytes for x4 symbols; the queue is O(n).
+        long shortWord = allocatedByMerging(1024), longWord = allocatedByMerging(4096);
+        assertThat((double) longWord / shortWord).as("%d bytes for 4,096 symbols, %d for 1,024", longWord, shortWord).isLessThan(8);
+    }
+
+    private static long allocatedByMerging(int n) {
+        List<String> word = new ArrayList<>();
+        for (int i = 0; i < n; i++) word.add(String.valueOf((char) (0x4E00 + i)));
+        Map<String, Integer> ranks = new HashMap<>();
+        for (int i = 0; i + 1 < n; i += 2) ranks.put(Bpe.key(word.get(i), word.get(i + 1)), i / 2);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Bpe.merge(word, ranks); // warm-up
+        long before = threads.getCurrentThreadAllocatedBytes();
+        List<String> merged = Bpe.merge(word, ranks);
+        long bytes = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(merged).hasSize(n / 2);
+        return bytes;
+    }
+
     /** CLIP's loop: find the lowest-ranked pair, merge all its occurrences left to right, repeat. */
     private static List<String> reference(List<String> symbols, Map<String, Integer> ranks) {
         List<String> word = symbols;
