@@ -24,7 +24,7 @@ public class PromptFuzzTest {
      * long word, at most 122 KB over the corpus of a 1,000,000-execution run), but under the fuzzer
      * every map miss and string comparison also feeds Jazzer's comparison hooks, which allocate: that
      * run's worst input measured 4.19 MB instrumented. (BPE that rescanned the word per merge round, with Jazzer's regex
-     * hook on, measured 17 MB for PromptFuzzTestInputs/long-cjk-word-allocation.)
+     * hook on, measured 17 MB for PromptFuzzTestInputs/prompt/long-cjk-word-allocation.)
      */
     static final Allocation.Bound ALLOCATION = new Allocation.Bound("PromptFuzzTest", 2, 8L << 20);
 

@@ -52,8 +52,8 @@ public final class TorchCheckpoint implements AutoCloseable {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (java.util.zip.ZipException e) {
-            throw new IllegalArgumentException(where + ": not a readable zip (" + e.getMessage() + ")");
+        } catch (java.util.zip.ZipException | java.io.EOFException e) { // EOF: an end record pointing past the file
+            throw new IllegalArgumentException(where + ": not a readable zip (" + (e.getMessage() != null ? e.getMessage() : "ends early") + ")");
         }
         try {
             String prefix = null;

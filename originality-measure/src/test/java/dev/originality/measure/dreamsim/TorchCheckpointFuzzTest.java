@@ -13,7 +13,7 @@ import java.util.IdentityHashMap;
 /**
  * Fuzz target: a whole checkpoint file ({@link TorchCheckpoint#open}): zip container, byte order, pickle and storage
  * entries. A file either opens, and then its state dict's tensors can be listed and small ones read, or is refused
- * with our message naming the file. Seeds: TorchCheckpointFuzzTestInputs/; long run:
+ * with our message naming the file. Seeds: TorchCheckpointFuzzTestInputs/checkpoint/; long run:
  * {@code bench/fuzz.sh TorchCheckpointFuzzTest}.
  */
 public class TorchCheckpointFuzzTest {

@@ -15,7 +15,7 @@ import java.util.Map;
  * Fuzz target: the restricted unpickler ({@link TorchPickle#read}) on arbitrary bytes. It returns plain data
  * (maps, lists, strings, numbers, tensors whose views stay inside their storage) or refuses with our message naming
  * the input; any other exception, a hang or running out of memory is a finding. Storages are served from memory
- * (float32 zeros, at most 2^16 elements) so that tensors can be read back. Seeds: TorchPickleFuzzTestInputs/;
+ * (float32 zeros, at most 2^16 elements) so that tensors can be read back. Seeds: TorchPickleFuzzTestInputs/pickle/;
  * long run: {@code bench/fuzz.sh TorchPickleFuzzTest}.
  */
 public class TorchPickleFuzzTest {

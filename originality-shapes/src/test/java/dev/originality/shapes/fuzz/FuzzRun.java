@@ -54,6 +54,8 @@ public final class FuzzRun {
      */
     static final String DISABLED_HOOKS = "com.code_intelligence.jazzer.sanitizers.RegexRoadblocks";
 
+    /** Jazzer's line for a seed folder without files. */
+    private static final Pattern NO_SEEDS = Pattern.compile("INFO: +0 files found in (\\S+Inputs/\\S+)");
     private static final Pattern EXECUTED = Pattern.compile("stat::number_of_executed_units: (\\d+)");
     private static final Pattern PER_SEC = Pattern.compile("stat::average_exec_per_sec: +(\\d+)");
 
@@ -80,6 +82,12 @@ public final class FuzzRun {
         System.out.println(r.summary());
         if (!r.clean()) throw new AssertionError(r.summary() + "; findings " + r.findings() + "\n" + tail(r.output(), 40));
         if (r.executions() <= 0) throw new AssertionError("no executions, seeds included: " + r.summary());
+        Matcher empty = NO_SEEDS.matcher(r.output());
+        if (empty.find()) {
+            // Jazzer reads seeds from <Target>Inputs/<fuzz test method>/ only; files beside that folder are replayed
+            // by jazzer-junit but never fuzzed from (the pickle and checkpoint targets ran seedless that way).
+            throw new AssertionError(r.target() + ": no seed inputs in " + empty.group(1) + "; put them there");
+        }
     }
 
     public static Result run(Class<?> target, Path workRoot) throws IOException, InterruptedException {
