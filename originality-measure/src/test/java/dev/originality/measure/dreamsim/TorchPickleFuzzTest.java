@@ -35,7 +35,15 @@ public class TorchPickleFuzzTest {
                 if (!(numel instanceof Long n) || n < 0 || n > 1 << 16) throw new IllegalArgumentException(WHERE + ": storage size " + numel);
                 Dtype dtype = TorchPickle.storageType(pid.get(1));
                 if (dtype == null) throw new IllegalArgumentException(WHERE + ": no storage type");
-                return new TorchTensor.Storage(dtype, String.valueOf(pid.get(2)), n, (k, len) -> ByteBuffer.allocate((int) len));
+                // The key must be a string, as TorchCheckpoint requires (String.valueOf of a fuzzed key, e.g. a list
+                // of tensors, rendered it at hundreds of bytes per input byte: the harness's allocation, not the reader's).
+                if (!(pid.get(2) instanceof String key)) throw new IllegalArgumentException(WHERE + ": storage key is not a string");
+                return new TorchTensor.Storage(dtype, key, n, (k, len) -> {
+                    // Stand-in storage bytes are file bytes in a real checkpoint: twice them (served, and the
+                    // tensor's copy) do not count against the pickle's bound.
+                    Allocation.allow(2 * len);
+                    return ByteBuffer.allocate((int) len);
+                });
             });
             walk(root, new IdentityHashMap<>());
         } catch (IllegalArgumentException e) {
