@@ -58,13 +58,14 @@ public final class TorchCheckpoint implements AutoCloseable {
         try {
             String prefix = null;
             for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                String name = e.nextElement().getName();
+                String name = named(where, () -> e.nextElement()).getName();
                 if (name.endsWith("/data.pkl") && name.indexOf('/') == name.length() - "/data.pkl".length()) {
                     prefix = name.substring(0, name.length() - "data.pkl".length());
                 }
             }
             if (prefix == null) throw new IllegalArgumentException(where + ": expected an entry '<name>/data.pkl', found none");
-            ZipEntry order = zip.getEntry(prefix + "byteorder");
+            String orderName = prefix + "byteorder";
+            ZipEntry order = named(where, () -> zip.getEntry(orderName));
             if (order != null) {
                 try (InputStream s = zip.getInputStream(order)) {
                     String bo = new String(s.readNBytes(16), StandardCharsets.US_ASCII).trim();
@@ -139,7 +140,7 @@ public final class TorchCheckpoint implements AutoCloseable {
         }
         Dtype dtype = TorchPickle.storageType(pid.get(1));
         if (dtype == null) throw new IllegalArgumentException(where + ": storage '" + key + "' has no storage type");
-        ZipEntry e = zip.getEntry(prefix + "data/" + key);
+        ZipEntry e = named(where, () -> zip.getEntry(prefix + "data/" + key));
         if (e == null) throw new IllegalArgumentException(where + ": missing storage entry '" + prefix + "data/" + key + "'");
         long length = Math.multiplyExact(numel, dtype.width());
         if (e.getSize() >= 0 && e.getSize() != length) {
@@ -150,7 +151,7 @@ public final class TorchCheckpoint implements AutoCloseable {
     }
 
     private byte[] entryBytes(String name, long max) throws IOException {
-        ZipEntry e = zip.getEntry(name);
+        ZipEntry e = named(where, () -> zip.getEntry(name));
         if (e == null) throw new IllegalArgumentException(where + ": missing entry '" + name + "'");
         if (e.getSize() > max) throw new IllegalArgumentException(where + ": entry '" + name + "' has " + e.getSize() + " bytes, expected at most " + max);
         try (InputStream s = zip.getInputStream(e)) {
@@ -161,6 +162,18 @@ public final class TorchCheckpoint implements AutoCloseable {
             return b;
         } catch (java.util.zip.ZipException | java.io.EOFException z) {
             throw new IllegalArgumentException(where + ": damaged zip entry '" + name + "' (" + z.getMessage() + ")");
+        }
+    }
+
+    /**
+     * A zip entry lookup; java.util.zip throws a bare IllegalArgumentException ("malformed input") for an
+     * entry name that is not UTF-8, which becomes our message naming the file.
+     */
+    private static ZipEntry named(String where, java.util.function.Supplier<? extends ZipEntry> lookup) {
+        try {
+            return lookup.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": damaged zip entry name (" + e.getMessage() + ")");
         }
     }
 
