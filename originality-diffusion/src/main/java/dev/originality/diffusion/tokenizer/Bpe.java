@@ -86,7 +86,7 @@ final class Bpe {
         // (rank, left index) ascending: the lowest rank first and, within a rank, left to right.
         PriorityQueue<Candidate> queue = new PriorityQueue<>();
         for (int i = 0; i + 1 < n; i++) offer(queue, ranks, symbol, version, i, i + 1);
-        List<Candidate> created = new ArrayList<>();
+        List<Integer> touched = new ArrayList<>(); // left ends of the pairs a round's merges formed
         while (!queue.isEmpty()) {
             int rank = queue.peek().rank;
             // One reference round: every occurrence of this pair, left to right, before any pair it creates.
@@ -100,15 +100,12 @@ final class Bpe {
                 symbol[right] = null;
                 next[c.left] = next[right];
                 if (next[right] < n) prev[next[right]] = c.left;
-                if (prev[c.left] >= 0) created.add(new Candidate(-1, prev[c.left], c.left, 0, 0));
-                if (next[c.left] < n) created.add(new Candidate(-1, c.left, next[c.left], 0, 0));
+                if (prev[c.left] >= 0) touched.add(prev[c.left]);
+                touched.add(c.left);
             }
-            for (Candidate c : created) {
-                if (symbol[c.left] != null && symbol[c.right] != null && next[c.left] == c.right) {
-                    offer(queue, ranks, symbol, version, c.left, c.right);
-                }
-            }
-            created.clear();
+            // Queued only now, with the round over: a pair it formed may rank below it and must wait, as in CLIP's loop.
+            for (int left : touched) if (symbol[left] != null && next[left] < n) offer(queue, ranks, symbol, version, left, next[left]);
+            touched.clear();
         }
         List<String> word = new ArrayList<>();
         for (int i = 0; i < n; i = next[i]) word.add(symbol[i]);

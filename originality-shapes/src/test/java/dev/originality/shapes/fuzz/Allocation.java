@@ -57,11 +57,11 @@ public final class Allocation {
     public static void bounded(byte[] data, Bound bound, Body body) throws java.io.IOException {
         Stats stats = STATS.computeIfAbsent(bound, b -> new Stats());
         stats.executions.incrementAndGet();
-        long first = allocated(data, body), limit = bound.limit(data.length) + ALLOWED.get()[0], again = first;
+        long first = allocated(data, body), limit = limit(bound, data), again = first;
         if (first > limit) {
             stats.reruns.incrementAndGet();
             again = allocated(data, body);
-            limit = bound.limit(data.length) + ALLOWED.get()[0];
+            limit = limit(bound, data);
         }
         Stats.raise(stats.maxFirstPermille, first, limit);
         Stats.raise(stats.maxPermille, again, limit);
@@ -79,6 +79,11 @@ public final class Allocation {
      */
     public static void allow(long bytes) {
         ALLOWED.get()[0] += bytes;
+    }
+
+    /** The bound for {@code data} plus what the run just made allowed. */
+    private static long limit(Bound bound, byte[] data) {
+        return bound.limit(data.length) + ALLOWED.get()[0];
     }
 
     /** Heap bytes one run of {@code body} allocated; a run that throws is a finding itself. */
