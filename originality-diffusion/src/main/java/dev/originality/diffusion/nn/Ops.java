@@ -3,6 +3,7 @@ package dev.originality.diffusion.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -39,8 +40,32 @@ public final class Ops {
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
-    /** x: [B, Cin, H, W], w: [Cout, Cin, k, k] → [B, Cout, H', W']. */
+    /** Convolutions with fewer output channels than this run with zero filters added (see {@link #conv2d}). */
+    public static final int MIN_CONV_OUT_CHANNELS = 16;
+
+    /**
+     * x: [B, Cin, H, W], w: [Cout, Cin, k, k] → [B, Cout, H', W'].
+     * <p>With fewer than {@link #MIN_CONV_OUT_CHANNELS} filters (the UNet's conv_out has 4, the VAE decoder's 3)
+     * libtorch 2.5.1's CPU convolution backward intermittently hands the next op of the backward pass garbage:
+     * measured on the shipped UNet at batch 2, one thread, 3x3 filters, 3-4 output channels, every element of the
+     * text states' gradient came out NaN in about 1 step in 10 (0 of 90 at 8, 12, 16 or 32 channels), and
+     * textual inversion died at step 6. The same filters padded with zero filters to 16, the output sliced back,
+     * give the same values forward and never failed (ConvBackwardTest); the extra filters cost little, these
+     * being the narrowest convolutions of every model.
+     */
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int padding) {
+        long cout = w.getShape().get(0);
+        if (cout >= MIN_CONV_OUT_CHANNELS) return conv(x, w, b, stride, padding);
+        Shape ws = w.getShape();
+        NDManager step = x.getManager();
+        NDArray wPad = onInputManager(w.concat(step.zeros(new Shape(MIN_CONV_OUT_CHANNELS - cout, ws.get(1), ws.get(2), ws.get(3)),
+                w.getDataType(), w.getDevice()), 0), x);                              // [16, Cin, k, k]
+        NDArray bPad = b == null ? null : onInputManager(b.concat(step.zeros(new Shape(MIN_CONV_OUT_CHANNELS - cout),
+                b.getDataType(), b.getDevice()), 0), x);                              // [16]
+        return conv(x, wPad, bPad, stride, padding).get(new NDIndex(":, :{}", cout));    // [B, Cout, H', W']
+    }
+
+    private static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding) {
         return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
                 .singletonOrThrow();
     }
