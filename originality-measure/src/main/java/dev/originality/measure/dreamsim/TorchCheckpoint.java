@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +31,19 @@ public final class TorchCheckpoint implements AutoCloseable {
     private final ZipFile zip;
     private final String prefix;
     private final String where;
+    /** Entry bytes this reader may inflate in all: the file's size (torch.save stores entries uncompressed). */
+    private final long inflateBudget;
+    /** Storages by key: a pickle names a storage once per tensor viewing it; each is looked up and read once. */
+    private final Map<String, TorchTensor.Storage> storages = new HashMap<>();
+    private final Map<String, ByteBuffer> storageBytes = new HashMap<>();
+    private long inflated;
     private final Object root;
 
-    private TorchCheckpoint(ZipFile zip, String prefix, String where) throws IOException {
+    private TorchCheckpoint(ZipFile zip, String prefix, String where, long fileSize) throws IOException {
         this.zip = zip;
         this.prefix = prefix;
         this.where = where;
+        this.inflateBudget = fileSize;
         this.root = TorchPickle.read(entryBytes(prefix + "data.pkl", MAX_PICKLE), where, this::storage);
     }
 
@@ -72,7 +80,7 @@ public final class TorchCheckpoint implements AutoCloseable {
                     if (!bo.equals("little")) throw new IllegalArgumentException(where + ": expected byteorder 'little', found '" + bo + "'");
                 }
             }
-            return new TorchCheckpoint(zip, prefix, where);
+            return new TorchCheckpoint(zip, prefix, where, Files.size(file));
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             zip.close();
             throw new IllegalArgumentException(where + ": damaged zip entry (" + e.getMessage() + ")");
@@ -140,6 +148,14 @@ public final class TorchCheckpoint implements AutoCloseable {
         }
         Dtype dtype = TorchPickle.storageType(pid.get(1));
         if (dtype == null) throw new IllegalArgumentException(where + ": storage '" + key + "' has no storage type");
+        TorchTensor.Storage seen = storages.get(key);
+        if (seen != null) {
+            if (seen.dtype() != dtype || seen.numel() != numel) {
+                throw new IllegalArgumentException(where + ": storage '" + key + "' is named as " + numel + " x " + dtype
+                        + " after " + seen.numel() + " x " + seen.dtype());
+            }
+            return seen;
+        }
         ZipEntry e = named(where, () -> zip.getEntry(prefix + "data/" + key));
         if (e == null) throw new IllegalArgumentException(where + ": missing storage entry '" + prefix + "data/" + key + "'");
         long length = Math.multiplyExact(numel, dtype.width());
@@ -147,15 +163,33 @@ public final class TorchCheckpoint implements AutoCloseable {
             throw new IllegalArgumentException(where + ": storage '" + key + "' holds " + e.getSize() + " bytes, expected "
                     + length + " (" + numel + " × " + dtype + ")");
         }
-        return new TorchTensor.Storage(dtype, key, numel, (k, n) -> ByteBuffer.wrap(entryBytes(prefix + "data/" + k, n)));
+        TorchTensor.Storage storage = new TorchTensor.Storage(dtype, key, numel, this::storageBytes);
+        storages.put(key, storage);
+        return storage;
+    }
+
+    /** A storage's bytes, read from the zip the first time a tensor asks for them. */
+    private ByteBuffer storageBytes(String key, long length) throws IOException {
+        ByteBuffer b = storageBytes.get(key);
+        if (b == null) {
+            b = ByteBuffer.wrap(entryBytes(prefix + "data/" + key, length));
+            storageBytes.put(key, b);
+        }
+        return b.duplicate();
     }
 
     private byte[] entryBytes(String name, long max) throws IOException {
         ZipEntry e = named(where, () -> zip.getEntry(name));
         if (e == null) throw new IllegalArgumentException(where + ": missing entry '" + name + "'");
         if (e.getSize() > max) throw new IllegalArgumentException(where + ": entry '" + name + "' has " + e.getSize() + " bytes, expected at most " + max);
+        long left = inflateBudget - inflated;
+        if (e.getSize() > left) {                                      // the central directory's size; -1 when unknown
+            throw new IllegalArgumentException(where + ": entry '" + name + "' would take the bytes read past the file's size ("
+                    + inflateBudget + "): a compressed entry that inflates beyond it is refused (torch.save does not compress)");
+        }
         try (InputStream s = zip.getInputStream(e)) {
-            byte[] b = s.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 16));
+            byte[] b = s.readNBytes((int) Math.min(Math.min(max, left), Integer.MAX_VALUE - 16));
+            inflated += b.length;
             if (name.contains("/data/") && b.length != max) {
                 throw new IllegalArgumentException(where + ": entry '" + name + "' has " + b.length + " bytes, expected " + max);
             }

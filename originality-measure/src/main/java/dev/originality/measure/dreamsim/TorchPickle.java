@@ -32,6 +32,15 @@ final class TorchPickle {
             "LongStorage", Dtype.I64, "IntStorage", Dtype.I32, "ShortStorage", Dtype.I16, "CharStorage", Dtype.I8,
             "ByteStorage", Dtype.U8, "BoolStorage", Dtype.BOOL);
 
+    /**
+     * The most objects and collection slots one pickle may build: each costs a few dozen heap bytes, so this caps
+     * the reader's heap at a fixed amount beyond the bytes it reads. Without it a pickle that reuses one memoised
+     * list or tuple (a few bytes per reuse) copies it on every reuse, quadratic in the file's size. torch.save's
+     * layout builds about 53 per tensor (measured on the test checkpoints), so this admits ~10,000 tensors: SD v1.x
+     * with its EMA copy has ~2,300.
+     */
+    static final long MAX_ELEMENTS = 1 << 19;
+
     /** A global the pickle named and we allow: a storage type or one of the rebuild functions. */
     private record Global(String name, Dtype storageType) {}
 
@@ -41,6 +50,8 @@ final class TorchPickle {
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Long, Object> memo = new HashMap<>();
+    /** Objects and collection slots built so far ({@link #MAX_ELEMENTS}). */
+    private long built;
 
     private TorchPickle(byte[] pickle, String where, Function<List<Object>, TorchTensor.Storage> storages) {
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
@@ -85,39 +96,43 @@ final class TorchPickle {
                 case 'X' -> push(utf8(length(in.getInt())));                       // BINUNICODE
                 case 0x8C -> push(utf8(in.get() & 0xFF));                          // SHORT_BINUNICODE
                 case 0x8D -> push(utf8(length(in.getLong())));                     // BINUNICODE8
-                case 'T' -> push(new String(bytes(length(in.getInt())), StandardCharsets.ISO_8859_1)); // BINSTRING
-                case 'U' -> push(new String(bytes(in.get() & 0xFF), StandardCharsets.ISO_8859_1));      // SHORT_BINSTRING
+                case 'T' -> push(text(length(in.getInt()), StandardCharsets.ISO_8859_1));  // BINSTRING
+                case 'U' -> push(text(in.get() & 0xFF, StandardCharsets.ISO_8859_1));        // SHORT_BINSTRING
                 case 'B' -> push(bytes(length(in.getInt())));                      // BINBYTES
                 case 'C' -> push(bytes(in.get() & 0xFF));                          // SHORT_BINBYTES
                 case '}' -> push(new LinkedHashMap<>());                           // EMPTY_DICT
                 case ']' -> push(new ArrayList<>());                               // EMPTY_LIST
                 case ')' -> push(tuple(List.of()));                                // EMPTY_TUPLE
-                case '(' -> marks.add(stack.size());                               // MARK
+                case '(' -> { charge(1); marks.add(stack.size()); }                 // MARK
                 case 't' -> push(tuple(popMark()));                                // TUPLE
                 case 0x85 -> push(tuple(popN(1)));                                 // TUPLE1
                 case 0x86 -> push(tuple(popN(2)));                                 // TUPLE2
                 case 0x87 -> push(tuple(popN(3)));                                 // TUPLE3
-                case 'l' -> push(new ArrayList<>(popMark()));                      // LIST
+                case 'l' -> push(popMark());                                       // LIST (popMark's list is new)
                 case 'd' -> push(dictOf(popMark()));                               // DICT
-                case 'a' -> { Object v = pop(); mutableList(peek(0)).add(v); }        // APPEND
+                case 'a' -> { Object v = pop(); charge(1); mutableList(peek(0)).add(v); }   // APPEND
                 case 'e' -> {                                                      // APPENDS
                     List<Object> items = popMark();
+                    charge(items.size());
                     mutableList(peek(0)).addAll(items);
                 }
                 case 's' -> {                                                      // SETITEM
                     Object v = pop(), k = pop();
+                    charge(1);
                     dict(peek(0)).put(key(k), v);
                 }
                 case 'u' -> {                                                      // SETITEMS
                     List<Object> items = popMark();
-                    dict(peek(0)).putAll(dictOf(items));
+                    Map<Object, Object> entries = dictOf(items);
+                    charge(entries.size());
+                    dict(peek(0)).putAll(entries);
                 }
                 case '0' -> pop();                                                 // POP
                 case '1' -> popMark();                                             // POP_MARK
                 case '2' -> push(peek(0));                                         // DUP
-                case 'q' -> memo.put((long) (in.get() & 0xFF), peek(0));           // BINPUT
-                case 'r' -> memo.put(in.getInt() & 0xFFFFFFFFL, peek(0));          // LONG_BINPUT
-                case 0x94 -> memo.put((long) memo.size(), peek(0));                // MEMOIZE
+                case 'q' -> memoize((long) (in.get() & 0xFF));                     // BINPUT
+                case 'r' -> memoize(in.getInt() & 0xFFFFFFFFL);                    // LONG_BINPUT
+                case 0x94 -> memoize(memo.size());                                 // MEMOIZE
                 case 'h' -> push(memo((long) (in.get() & 0xFF)));                  // BINGET
                 case 'j' -> push(memo(in.getInt() & 0xFFFFFFFFL));                 // LONG_BINGET
                 case 'c' -> push(global(line(), line(), at));                      // GLOBAL module\nname\n
@@ -175,7 +190,9 @@ final class TorchPickle {
             case "collections.OrderedDict" -> {
                 if (a.isEmpty()) return new LinkedHashMap<>();
                 Map<Object, Object> m = new LinkedHashMap<>();
-                for (Object pair : list(a.get(0))) {
+                List<Object> pairs = list(a.get(0));
+                charge(pairs.size());
+                for (Object pair : pairs) {
                     List<Object> kv = list(pair);
                     if (kv.size() != 2) throw fail("OrderedDict item of " + kv.size() + " elements, expected (key, value)");
                     m.put(key(kv.get(0)), kv.get(1));
@@ -210,12 +227,14 @@ final class TorchPickle {
         return o == null ? "None" : "a " + o.getClass().getSimpleName();
     }
 
-    private static List<Object> tuple(List<Object> items) {
+    private List<Object> tuple(List<Object> items) {
+        charge(items.size());
         return Collections.unmodifiableList(new ArrayList<>(items));
     }
 
     private Map<Object, Object> dictOf(List<Object> items) {
         if (items.size() % 2 != 0) throw fail("odd number of items (" + items.size() + ") for a dict");
+        charge(items.size() / 2);
         Map<Object, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i += 2) m.put(key(items.get(i)), items.get(i + 1));
         return m;
@@ -264,6 +283,7 @@ final class TorchPickle {
 
     private long[] longs(Object o) {
         List<Object> l = list(o);
+        charge(l.size());
         long[] out = new long[l.size()];
         for (int i = 0; i < out.length; i++) out[i] = integer(l.get(i));
         return out;
@@ -305,11 +325,34 @@ final class TorchPickle {
     }
 
     private String utf8(int n) {
-        return new String(bytes(n), StandardCharsets.UTF_8);
+        return text(n, StandardCharsets.UTF_8);
+    }
+
+    /** The next n bytes decoded, straight from the pickle's array (no intermediate copy). */
+    private String text(int n, java.nio.charset.Charset charset) {
+        int at = in.position();
+        length(n);
+        in.position(at + n);
+        return new String(in.array(), at, n, charset);
     }
 
     private void push(Object o) {
+        charge(1);
         stack.add(o);
+    }
+
+    private void memoize(long key) {
+        charge(1);
+        memo.put(key, peek(0));
+    }
+
+    /** Counts n objects or slots about to be built against {@link #MAX_ELEMENTS}, refusing before building them. */
+    private void charge(long n) {
+        built += n;
+        if (built > MAX_ELEMENTS) {
+            throw fail("builds more than " + MAX_ELEMENTS + " objects and collection slots by byte " + in.position()
+                    + " (a weights checkpoint builds a few dozen per tensor)");
+        }
     }
 
     private Object pop() {
@@ -323,6 +366,7 @@ final class TorchPickle {
     }
 
     private List<Object> popN(int n) {
+        charge(n);
         List<Object> out = new ArrayList<>();
         for (int i = 0; i < n; i++) out.add(0, pop());
         return out;
@@ -331,6 +375,7 @@ final class TorchPickle {
     private List<Object> popMark() {
         if (marks.isEmpty()) throw fail("no MARK on the stack");
         int m = marks.remove(marks.size() - 1);
+        charge(stack.size() - m);
         List<Object> items = new ArrayList<>(stack.subList(m, stack.size()));
         stack.subList(m, stack.size()).clear();
         return items;

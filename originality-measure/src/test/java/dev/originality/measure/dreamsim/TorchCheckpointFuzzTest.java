@@ -19,8 +19,12 @@ import java.util.IdentityHashMap;
 public class TorchCheckpointFuzzTest {
     private static final Path FILE = FuzzFiles.tempDir("torch-checkpoint-fuzz").resolve("model.pth");
 
-    /** The heap one execution may allocate ({@link Allocation}): the pickle's object graph (tuples, lists, dicts, boxed numbers and one zip entry per storage: a few dozen bytes per opcode byte) and parser state. */
-    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TorchCheckpointFuzzTest", 64, 1L << 20);
+    /**
+     * The heap one execution may allocate ({@link Allocation}): twice the file (the zip's directory and entries, read
+     * at most once each and never inflated past the file's size, and strings decoded from the pickle) plus the
+     * pickle reader's fixed element budget (TorchPickleFuzzTest) and 1 MiB of zip and parser state.
+     */
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TorchCheckpointFuzzTest", 2, TorchPickle.MAX_ELEMENTS * 128 + (1L << 20));
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
         Allocation.bounded(data, ALLOCATION, TorchCheckpointFuzzTest::readOne);

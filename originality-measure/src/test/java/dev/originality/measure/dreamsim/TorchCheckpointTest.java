@@ -144,4 +144,44 @@ class TorchCheckpointTest {
         byte[] tupleKey = {'}', 'K', 1, 'K', 2, (byte) 0x86, 'K', 3, 's', '.'};    // {(1, 2): 3}
         assertThat(TorchPickle.read(tupleKey, "p", pid -> null)).isEqualTo(Map.of(List.of(1L, 2L), 3L));
     }
+    /** A zip bomb: one storage of 4 MB of zeros, deflated to a few kB. Reading it must stop at the file's size. */
+    @Test
+    void refusesAStorageThatInflatesPastTheFilesSize(@TempDir Path dir) throws IOException {
+        int n = 1 << 20;
+        Path file = dir.resolve("bomb.pth");
+        byte[] pickle = TorchZipWriter.stateDictPickle(Map.of("w", new TorchZipWriter.F32(new float[n], n)), null);
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+            z.putNextEntry(new java.util.zip.ZipEntry("archive/data.pkl"));
+            z.write(pickle);
+            z.putNextEntry(new java.util.zip.ZipEntry("archive/data/0"));               // DEFLATED, the default
+            z.write(new byte[4 * n]);
+        }
+        assertThat(Files.size(file)).isLessThan(16_000);
+        try (TorchCheckpoint ckpt = TorchCheckpoint.open(file)) {
+            TorchTensor w = ckpt.tensors().get("w");
+            assertThatThrownBy(w::toRaw).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("bomb.pth")
+                    .hasMessageContaining("past the file's size");
+        }
+    }
+
+    /** Tensors viewing one storage share one read of it (a pickle may name a storage once per view). */
+    @Test
+    void viewsOfOneStorageShareItsBytes(@TempDir Path dir) throws IOException {
+        TorchZipWriter.Pickle p = new TorchZipWriter.Pickle().op(0x80, 2).op(']');
+        for (int i = 0; i < 3; i++) {
+            p.global("torch._utils", "_rebuild_tensor_v2").op('(');
+            p.op('(').str("storage").global("torch", "FloatStorage").str("0").str("cpu").integer(4).op('t', 'Q');
+            p.integer(i).tuple(2).tuple(1).op(0x89).global("collections", "OrderedDict").op(')', 'R', 't', 'R', 'a');
+        }
+        Path file = dir.resolve("views.pth");
+        byte[] data = new byte[16];
+        java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(3).putFloat(4);
+        TorchZipWriter.zip(file, p.op('.').bytes(), Map.of("0", data));
+        try (TorchCheckpoint ckpt = TorchCheckpoint.open(file)) {
+            List<?> views = (List<?>) ckpt.root();
+            assertThat(((TorchTensor) views.get(0)).storage()).isSameAs(((TorchTensor) views.get(2)).storage());
+            for (int i = 0; i < 3; i++) assertThat(((TorchTensor) views.get(i)).toFloats()).containsExactly(1f + i, 2f + i);
+        }
+    }
 }
