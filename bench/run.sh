@@ -22,7 +22,11 @@ fi
 OUT=bench/out
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Both sides under the glibc malloc settings ./originality uses (MALLOC=default leaves glibc's own).
+if [ "${MALLOC:-tuned}" = tuned ]; then
+    export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=268435456
+fi
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg); malloc: ${MALLOC:-tuned}"
 java -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "originality-cli/target/originality.jar:originality-cli/target/lib/*" \
