@@ -106,12 +106,23 @@ public final class ScoreRun {
             JsonNode j = ScoreFiles.JSON.readTree(f.toFile());
             boolean same = src.imageSha256().equals(j.path("image_sha256").asText())
                     && src.modelSha256().equals(j.path("model_sha256").asText())
-                    && configJson.equals(j.path("config"))
+                    && withoutMaxBatch(configJson).equals(withoutMaxBatch(j.path("config")))
                     && judgeJson.equals(j.path("judge"));
             return same ? j : null;
         } catch (IOException e) {
             return null;   // unreadable: score it again
         }
+    }
+
+    /**
+     * The config without maxBatch, which only chunks the reconstructions (memory and speed; the images move by float
+     * rounding, a level in a few pixels): a score kept on resume records the maxBatch it was drawn with.
+     */
+    private static JsonNode withoutMaxBatch(JsonNode config) {
+        if (!(config instanceof ObjectNode o)) return config;
+        ObjectNode c = o.deepCopy();
+        c.remove("maxBatch");
+        return c;
     }
 
     /** The file's stem, made safe for a folder name and unique within the run. */

@@ -128,4 +128,26 @@ class OriginalityScorerTest {
         }
     }
 
+    /** Resume keeps a score whose settings differ only in maxBatch (how many reconstructions are denoised at once). */
+    @Test
+    void resumeKeepsAScoreDrawnWithAnotherMaxBatchOnly(@TempDir Path dir) throws Exception {
+        try (StableDiffusion sd = StableDiffusion.load(TINY)) {
+            ScoreConfig c = ScoreConfig.tiny();
+            ScoreRun run = new ScoreRun(new OriginalityScorer(sd, detector, c), TINY.toString(), sd.sha256(), ScoreFiles.JSON.createObjectNode());
+            var src = new ScoreFiles.Source("q.png", "ab12", TINY.toString(), sd.sha256(), ScoreFiles.JSON.createObjectNode());
+            ObjectNode judge = ScoreFiles.JSON.createObjectNode();
+            var d = new OriginalityScorer(sd, detector, c).judge().describe();
+            judge.put("name", d.name()).setAll(d.settings());
+            for (int[] variant : new int[][] {{c.maxBatch(), c.samples()}, {3, c.samples()}, {c.maxBatch(), c.samples() + 1}}) {
+                ScoreConfig v = new ScoreConfig(c.inversion(), variant[1], c.threshold(), c.steps(), c.guidance(), c.scheduler(), c.seed(),
+                        c.sequential(), c.detectorThreshold(), c.minVariation(), c.copyDistance(), c.maxCopyShare(), variant[0]);
+                ObjectNode json = ScoreFiles.JSON.createObjectNode().put("image_sha256", "ab12").put("model_sha256", sd.sha256());
+                json.set("config", ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(v)));
+                json.set("judge", ScoreFiles.JSON.readTree(judge.toString()));
+                java.nio.file.Files.writeString(dir.resolve(ScoreFiles.SCORE), json.toString());
+                boolean kept = run.finished(dir, src) != null;
+                assertThat(kept).as("maxBatch %d, samples %d", variant[0], variant[1]).isEqualTo(variant[1] == c.samples());
+            }
+        }
+    }
 }
