@@ -256,7 +256,8 @@ final class TorchPickle {
         throw fail("unhashable dict key: " + (k instanceof List<?> ? "a list" : describe(k)));
     }
 
-    private static boolean hashable(Object k, int depth) {
+    private boolean hashable(Object k, int depth) {
+        charge(1);                    // a tuple (t, t) nested 30 deep is 2^30 visits for 200 bytes: count them
         if (k == null || k instanceof String || k instanceof Long || k instanceof Double || k instanceof Boolean
                 || k instanceof BigInteger || k instanceof byte[]) return true;
         if (depth > 32 || k instanceof ArrayList<?> || !(k instanceof List<?> tuple)) return false;

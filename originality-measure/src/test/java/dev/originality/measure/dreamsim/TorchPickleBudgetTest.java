@@ -47,4 +47,19 @@ class TorchPickleBudgetTest {
             TorchPickleFuzzTest.fuzzerTestOneInput(reusedOrderedDict(shape[0], shape[1]));   // AssertionError when over
         }
     }
+
+    /**
+     * t0 = (1,), t(i+1) = (t(i), t(i)): 30 levels in ~200 bytes, 2^30 leaves. As a dict key it must be refused after a
+     * budget's worth of visits, not walked (unbounded, the key check and hashCode each visit every leaf).
+     */
+    @Test
+    void sharedNestedTupleAsAKeyIsRefusedNotWalked() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(new byte[] {(byte) 0x80, 2, '}', 'K', 1, (byte) 0x85});           // {} and (1,) on the stack
+        for (int i = 0; i < 30; i++) b.writeBytes(new byte[] {'2', (byte) 0x86});          // DUP, TUPLE2
+        b.writeBytes(new byte[] {'K', 0, 's', '.'});                                       // {t30: 0}
+        assertThatThrownBy(() -> TorchPickle.read(b.toByteArray(), "p", pid -> null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("p: malformed pickle: builds more than " + TorchPickle.MAX_ELEMENTS);
+    }
 }
