@@ -56,13 +56,15 @@ public final class Ops {
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int padding) {
         long cout = w.getShape().get(0);
         if (cout >= MIN_CONV_OUT_CHANNELS) return conv(x, w, b, stride, padding);
-        Shape ws = w.getShape();
-        NDManager step = x.getManager();
-        NDArray wPad = onInputManager(w.concat(step.zeros(new Shape(MIN_CONV_OUT_CHANNELS - cout, ws.get(1), ws.get(2), ws.get(3)),
-                w.getDataType(), w.getDevice()), 0), x);                              // [16, Cin, k, k]
-        NDArray bPad = b == null ? null : onInputManager(b.concat(step.zeros(new Shape(MIN_CONV_OUT_CHANNELS - cout),
-                b.getDataType(), b.getDevice()), 0), x);                              // [16]
+        NDArray wPad = zeroRowsTo(w, x), bPad = b == null ? null : zeroRowsTo(b, x);   // [16, Cin, k, k], [16]
         return conv(x, wPad, bPad, stride, padding).get(new NDIndex(":, :{}", cout));    // [B, Cout, H', W']
+    }
+
+    /** a: [n, ...] with zero rows appended up to MIN_CONV_OUT_CHANNELS, owned by x's (per-step) manager. */
+    private static NDArray zeroRowsTo(NDArray a, NDArray x) {
+        long[] shape = a.getShape().getShape().clone();
+        shape[0] = MIN_CONV_OUT_CHANNELS - shape[0];
+        return onInputManager(a.concat(x.getManager().zeros(new Shape(shape), a.getDataType(), a.getDevice()), 0), x);
     }
 
     private static NDArray conv(NDArray x, NDArray w, NDArray b, int stride, int padding) {

@@ -109,7 +109,7 @@ final class TorchPickle {
                 case 0x86 -> push(tuple(popN(2)));                                 // TUPLE2
                 case 0x87 -> push(tuple(popN(3)));                                 // TUPLE3
                 case 'l' -> push(popMark());                                       // LIST (popMark's list is new)
-                case 'd' -> push(dictOf(popMark()));                               // DICT
+                case 'd' -> push(putPairs(new LinkedHashMap<>(), popMark()));      // DICT
                 case 'a' -> { Object v = pop(); charge(1); mutableList(peek(0)).add(v); }   // APPEND
                 case 'e' -> {                                                      // APPENDS
                     List<Object> items = popMark();
@@ -123,9 +123,7 @@ final class TorchPickle {
                 }
                 case 'u' -> {                                                      // SETITEMS
                     List<Object> items = popMark();
-                    Map<Object, Object> entries = dictOf(items);
-                    charge(entries.size());
-                    dict(peek(0)).putAll(entries);
+                    putPairs(dict(peek(0)), items);
                 }
                 case '0' -> pop();                                                 // POP
                 case '1' -> popMark();                                             // POP_MARK
@@ -232,10 +230,10 @@ final class TorchPickle {
         return Collections.unmodifiableList(new ArrayList<>(items));
     }
 
-    private Map<Object, Object> dictOf(List<Object> items) {
+    /** items k1, v1, k2, v2, … put into m (DICT's new map, SETITEMS' dict on the stack); returns m. */
+    private Map<Object, Object> putPairs(Map<Object, Object> m, List<Object> items) {
         if (items.size() % 2 != 0) throw fail("odd number of items (" + items.size() + ") for a dict");
         charge(items.size() / 2);
-        Map<Object, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < items.size(); i += 2) m.put(key(items.get(i)), items.get(i + 1));
         return m;
     }

@@ -34,7 +34,8 @@ public final class ScoreRun {
     private final OriginalityScorer scorer;
     private final String model, modelSha256;
     private final ObjectNode provenance;
-    private final JsonNode configJson, judgeJson;
+    /** The config as resume compares it: without maxBatch ({@link #withoutMaxBatch}). */
+    private final JsonNode resumeConfig, judgeJson;
 
     public ScoreRun(OriginalityScorer scorer, String model, String modelSha256, ObjectNode provenance) {
         this.scorer = scorer;
@@ -43,7 +44,7 @@ public final class ScoreRun {
         this.provenance = provenance;
         try {
             // Through text, so that it compares equal to a score.json read back (a long reads back as an int).
-            this.configJson = ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(scorer.config()));
+            this.resumeConfig = withoutMaxBatch(ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(scorer.config())));
             Judge.Description d = scorer.judge().describe();
             ObjectNode j = ScoreFiles.JSON.createObjectNode().put("name", d.name());
             j.setAll(d.settings());
@@ -106,7 +107,7 @@ public final class ScoreRun {
             JsonNode j = ScoreFiles.JSON.readTree(f.toFile());
             boolean same = src.imageSha256().equals(j.path("image_sha256").asText())
                     && src.modelSha256().equals(j.path("model_sha256").asText())
-                    && withoutMaxBatch(configJson).equals(withoutMaxBatch(j.path("config")))
+                    && resumeConfig.equals(withoutMaxBatch(j.path("config")))
                     && judgeJson.equals(j.path("judge"));
             return same ? j : null;
         } catch (IOException e) {

@@ -24,7 +24,7 @@ public class TorchCheckpointFuzzTest {
      * at most once each and never inflated past the file's size, and strings decoded from the pickle) plus the
      * pickle reader's fixed element budget (TorchPickleFuzzTest) and 1 MiB of zip and parser state.
      */
-    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TorchCheckpointFuzzTest", 2, TorchPickle.MAX_ELEMENTS * 128 + (1L << 20));
+    static final Allocation.Bound ALLOCATION = new Allocation.Bound("TorchCheckpointFuzzTest", 2, TorchPickleFuzzTest.ALLOCATION.fixed());
 
     public static void fuzzerTestOneInput(byte[] data) throws IOException {
         Allocation.bounded(data, ALLOCATION, TorchCheckpointFuzzTest::readOne);

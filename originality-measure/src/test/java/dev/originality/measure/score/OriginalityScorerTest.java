@@ -133,10 +133,11 @@ class OriginalityScorerTest {
     void resumeKeepsAScoreDrawnWithAnotherMaxBatchOnly(@TempDir Path dir) throws Exception {
         try (StableDiffusion sd = StableDiffusion.load(TINY)) {
             ScoreConfig c = ScoreConfig.tiny();
-            ScoreRun run = new ScoreRun(new OriginalityScorer(sd, detector, c), TINY.toString(), sd.sha256(), ScoreFiles.JSON.createObjectNode());
+            OriginalityScorer scorer = new OriginalityScorer(sd, detector, c);
+            ScoreRun run = new ScoreRun(scorer, TINY.toString(), sd.sha256(), ScoreFiles.JSON.createObjectNode());
             var src = new ScoreFiles.Source("q.png", "ab12", TINY.toString(), sd.sha256(), ScoreFiles.JSON.createObjectNode());
             ObjectNode judge = ScoreFiles.JSON.createObjectNode();
-            var d = new OriginalityScorer(sd, detector, c).judge().describe();
+            var d = scorer.judge().describe();
             judge.put("name", d.name()).setAll(d.settings());
             for (int[] variant : new int[][] {{c.maxBatch(), c.samples()}, {3, c.samples()}, {c.maxBatch(), c.samples() + 1}}) {
                 ScoreConfig v = new ScoreConfig(c.inversion(), variant[1], c.threshold(), c.steps(), c.guidance(), c.scheduler(), c.seed(),
