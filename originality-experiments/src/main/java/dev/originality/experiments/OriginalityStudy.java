@@ -29,7 +29,8 @@ import java.util.function.Function;
  * group's pair, random colours and places) scored against a model trained on the spec's world.
  * Generic pairs should need few tokens, rare ones more, unseen ones the most or "+".
  * Layout of DIR: queries/&lt;group&gt;/NN.png, scores/&lt;group&gt;/NN/ (see ScoreFiles), results.jsonl,
- * summary.json, originality.png/.svg, report.html. Finished queries are kept on --resume.
+ * summary.json, summary.md (the tables as Markdown, for a paper or a README), originality.png/.svg, report.html.
+ * Finished queries are kept on --resume.
  */
 public final class OriginalityStudy {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -44,8 +45,12 @@ public final class OriginalityStudy {
         }
     }
 
-    /** One query's outcome; verdictRank is min tokens, or K + 1 for "+". */
-    public record Row(String group, int index, String caption, String verdict, int verdictRank, List<Double> rates) {}
+    /**
+     * One query's outcome; verdictRank is min tokens, or K + 1 for "+"; range is the verdict's 95% range (lowest, highest);
+     * seconds the score's wall time (null when unknown).
+     */
+    public record Row(String group, int index, String caption, String verdict, int verdictRank, List<Double> rates, List<String> range,
+                      Double seconds) {}
 
     private OriginalityStudy() {}
 
@@ -79,7 +84,10 @@ public final class OriginalityStudy {
                 List<Double> rates = new ArrayList<>();
                 r.path("rates").forEach(x -> rates.add(x.asDouble()));
                 String v = r.path("verdict").asText();
-                rows.add(new Row(g, i, scenes.get(i).caption(), v, v.equals("+") ? k + 1 : Integer.parseInt(v), rates));
+                List<String> range = new ArrayList<>();
+                r.path("verdict_range_ci95").forEach(x -> range.add(x.asText()));
+                rows.add(new Row(g, i, scenes.get(i).caption(), v, v.equals("+") ? k + 1 : Integer.parseInt(v), rates, range,
+                        r.path("seconds").isNumber() ? r.path("seconds").asDouble() : null));
             }
         }
         StringBuilder jsonl = new StringBuilder();
@@ -93,6 +101,7 @@ public final class OriginalityStudy {
         AtomicFiles.writeString(out.resolve("summary.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n");
         StudyPlots.originality(out.resolve("originality"), s.groups(), rows, k);
         AtomicFiles.writeString(out.resolve("report.html"), StudyReport.originality(s, rows, summary, k));
+        AtomicFiles.writeString(out.resolve("summary.md"), StudyReport.originalityMarkdown(s, rows, summary, k));
         return summary;
     }
 

@@ -43,4 +43,36 @@ final class StudyReport {
         b.append("</table>\n<p>Command: <code>").append(Html.esc(summary.path("provenance").path("command").asText())).append("</code></p></body></html>\n");
         return b.toString();
     }
+
+    /** The same tables as Markdown: the group summary, then one row per query with its rates, verdict, range and seconds. */
+    static String originalityMarkdown(OriginalityStudy.Settings s, List<OriginalityStudy.Row> rows, ObjectNode summary, int k) {
+        StringBuilder b = new StringBuilder("# Originality per frequency group (paper Fig. 6)\n\nModel `")
+                .append(summary.path("model").asText()).append("`, ").append(s.perGroup()).append(" queries per group, seed ").append(s.seed())
+                .append(". Verdict = the fewest learned tokens (1..").append(k).append(") that reconstruct the query; + = none.\n\n")
+                .append("| group | pair | in training | queries | verdicts | median | mean (+ = ").append(k + 1).append(") |\n")
+                .append("| --- | --- | ---: | ---: | --- | --- | ---: |\n");
+        for (String g : s.groups()) {
+            JsonNode n = summary.path("groups").path(g);
+            StringBuilder v = new StringBuilder();
+            n.path("verdicts").fields().forEachRemaining(e -> {
+                if (e.getValue().asInt() > 0) v.append(v.length() == 0 ? "" : ", ").append(e.getKey()).append(": ").append(e.getValue().asInt());
+            });
+            b.append("| ").append(g).append(" | ").append(n.path("pair").asText()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f%%", 100 * n.path("training_fraction").asDouble())).append(" | ")
+                    .append(n.path("queries").asInt()).append(" | ").append(v).append(" | ").append(n.path("median").asText()).append(" | ")
+                    .append(n.has("mean") ? String.format(Locale.ROOT, "%.2f", n.path("mean").asDouble()) : "").append(" |\n");
+        }
+        JsonNode rho = summary.path("spearman_group_vs_min_tokens");
+        b.append("\nSpearman correlation between frequency class and min tokens: **")
+                .append(rho.isNull() ? "undefined" : String.format(Locale.ROOT, "%.2f", rho.asDouble())).append("**\n\n")
+                .append("| query | caption | rates m1..m").append(k).append(" | verdict (95% range) | seconds |\n| --- | --- | --- | --- | ---: |\n");
+        for (OriginalityStudy.Row r : rows) {
+            String range = r.range().size() == 2 ? " (" + r.range().get(0) + ".." + r.range().get(1) + ")" : "";
+            b.append("| ").append(r.group()).append(String.format(Locale.ROOT, "/%02d | ", r.index())).append(r.caption()).append(" | ")
+                    .append(String.join(", ", r.rates().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())).append(" | **")
+                    .append(r.verdict()).append("**").append(range).append(" | ")
+                    .append(r.seconds() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.seconds())).append(" |\n");
+        }
+        return b.toString();
+    }
 }

@@ -31,10 +31,8 @@ class OriginalityStudyTest {
     @Test
     void summaryCountsVerdictsAndMedians() {
         var s = new OriginalityStudy.Settings(Presets.get("originality"), List.of("common", "unseen"), 3, 1, 64);
-        List<OriginalityStudy.Row> rows = List.of(
-                new OriginalityStudy.Row("common", 0, "c", "1", 1, List.of()), new OriginalityStudy.Row("common", 1, "c", "1", 1, List.of()),
-                new OriginalityStudy.Row("common", 2, "c", "2", 2, List.of()), new OriginalityStudy.Row("unseen", 0, "u", "+", 6, List.of()),
-                new OriginalityStudy.Row("unseen", 1, "u", "4", 4, List.of()), new OriginalityStudy.Row("unseen", 2, "u", "+", 6, List.of()));
+        List<OriginalityStudy.Row> rows = List.of(row("common", 0, "1", 1), row("common", 1, "1", 1), row("common", 2, "2", 2),
+                row("unseen", 0, "+", 6), row("unseen", 1, "4", 4), row("unseen", 2, "+", 6));
         JsonNode j = OriginalityStudy.summary(s, rows, 5, List.of());
         assertThat(j.path("groups").path("common").path("median").asText()).isEqualTo("1");
         assertThat(j.path("groups").path("unseen").path("median").asText()).isEqualTo("+");
@@ -43,6 +41,10 @@ class OriginalityStudyTest {
         assertThat(j.path("spearman_group_vs_min_tokens").asDouble()).isGreaterThan(0.8);
         assertThatThrownBy(() -> new OriginalityStudy.Settings(Presets.get("originality"), List.of("often"), 3, 1, 64))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static OriginalityStudy.Row row(String group, int index, String verdict, int rank) {
+        return new OriginalityStudy.Row(group, index, group.substring(0, 1), verdict, rank, List.of(), List.of(), null);
     }
 
     @Test
@@ -72,6 +74,10 @@ class OriginalityStudyTest {
             }
             assertThat(sum.path("groups").path("common").path("queries").asInt()).isEqualTo(1);
             assertThat(Files.readString(out.resolve("report.html"))).contains("scores/common/00/report.html");
+            String md = Files.readString(out.resolve("summary.md"));
+            JsonNode row = sum.path("groups").path("unseen");
+            assertThat(md).contains("| unseen | " + row.path("pair").asText() + " | ").contains("| common/00 | ").contains("| unseen/00 | ");
+            assertThat(Files.readAllLines(out.resolve("results.jsonl")).get(0)).contains("\"range\":[").contains("\"seconds\":");
             OriginalityStudy.run(s, scorer, "tiny", sd.sha256(), prov, out, true, f -> OriginalityScorer.Progress.NONE, l);
             assertThat(scored).as("resumed: nothing scored again").hasSize(2);
         }
