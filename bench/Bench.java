@@ -9,6 +9,7 @@ import dev.originality.diffusion.models.text.ClipTextConfig;
 import dev.originality.diffusion.models.text.ClipTextModel;
 import dev.originality.diffusion.models.unet.UNet2DConditionModel;
 import dev.originality.diffusion.models.unet.UNetConfig;
+import dev.originality.diffusion.nn.FusedAttention;
 import dev.originality.diffusion.nn.Ops;
 import dev.originality.diffusion.nn.Weights;
 
@@ -35,6 +36,7 @@ public class Bench {
     public static void main(String[] args) {
         warmup = Integer.parseInt(args[0]);
         reps = Integer.parseInt(args[1]);
+        System.out.println("ATTENTION " + FusedAttention.status());
         if (args.length > 2 && args[2].equals("sd1")) {
             try (NDManager m = NDManager.newBaseManager()) {
                 sd1(m, args.length > 3 ? Integer.parseInt(args[3]) : 1);

@@ -27,10 +27,11 @@ if [ "${MALLOC:-tuned}" = tuned ]; then
     export MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=268435456
 fi
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); load: $(cut -d' ' -f1-3 /proc/loadavg); malloc: ${MALLOC:-tuned}"
-java -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
+# ATTENTION=math runs our side with the unfused softmax attention (default: libtorch's fused kernel)
+java -Doriginality.attention="${ATTENTION:-fused}" -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 -Dai.djl.offline=true \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "originality-cli/target/originality.jar:originality-cli/target/lib/*" \
     bench/Bench.java "$WARMUP" "$REPS" ${SD1:+sd1 "$SD1"} > "$OUT/ours.log" 2>&1 || { tail -30 "$OUT/ours.log"; exit 1; }
-grep -E '^(RESULT|PARAMS|MEMORY)' "$OUT/ours.log" | tee "$OUT/ours.txt"
+grep -E '^(RESULT|PARAMS|MEMORY|ATTENTION)' "$OUT/ours.log" | tee "$OUT/ours.txt"
 $PY bench/peer.py --warmup "$WARMUP" --reps "$REPS" --java "$OUT/ours.txt" ${SD1:+--sd1 "$SD1"}
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -120,19 +120,29 @@ public final class Ops {
     }
 
     /**
-     * Multi-head scaled dot-product attention (softmax path).
-     * q: [B, N, C], k/v: [B, M, C] → [B, N, C]; mask (optional): additive, broadcastable to [B, h, N, M].
+     * Multi-head scaled dot-product attention. q: [B, N, C], k/v: [B, M, C] → [B, N, C]; mask (optional): additive,
+     * broadcastable to [B, h, N, M]. Without a mask, libtorch's fused kernel ({@link FusedAttention}) runs on a GPU and,
+     * on a CPU, once the score map would reach {@link FusedAttention#CPU_MIN_SCORES} elements; below that (and with a
+     * mask) the softmax path, which is as fast there or faster.
      */
     public static NDArray attention(NDArray q, NDArray k, NDArray v, int heads, NDArray mask) {
         long bsz = q.getShape().get(0), n = q.getShape().get(1), c = q.getShape().get(2), m = k.getShape().get(1);
         long d = c / heads;
         NDArray qh = q.reshape(bsz, n, heads, d).transpose(0, 2, 1, 3);        // [B, h, N, d]
-        NDArray kh = k.reshape(bsz, m, heads, d).transpose(0, 2, 3, 1);        // [B, h, d, M]
+        NDArray kh = k.reshape(bsz, m, heads, d).transpose(0, 2, 1, 3);        // [B, h, M, d]
         NDArray vh = v.reshape(bsz, m, heads, d).transpose(0, 2, 1, 3);        // [B, h, M, d]
-        NDArray scores = qh.mul(constant(q, 1.0 / Math.sqrt(d))).matMul(kh);   // [B, h, N, M]
+        boolean fused = mask == null && FusedAttention.enabled()
+                && (q.getDevice().isGpu() || bsz * heads * n * m >= FusedAttention.CPU_MIN_SCORES);
+        NDArray out = fused ? FusedAttention.apply(qh, kh, vh) : softmaxAttention(qh, kh, vh, mask);
+        return out.transpose(0, 2, 1, 3).reshape(bsz, n, c);                   // [B, N, C]
+    }
+
+    /** The unfused path: softmax(qh khᵀ / √d + mask) vh, materialising the [B, h, N, M] scores. */
+    static NDArray softmaxAttention(NDArray qh, NDArray kh, NDArray vh, NDArray mask) {
+        long d = qh.getShape().get(3);
+        NDArray scores = qh.mul(constant(qh, 1.0 / Math.sqrt(d))).matMul(kh.transpose(0, 1, 3, 2)); // [B, h, N, M]
         if (mask != null) scores = scores.add(mask);
-        NDArray out = scores.softmax(-1).matMul(vh);                            // [B, h, N, d]
-        return out.transpose(0, 2, 1, 3).reshape(bsz, n, c);
+        return scores.softmax(-1).matMul(vh);                                   // [B, h, N, d]
     }
 
     /** Nearest-neighbour ×2 upsampling. x: [B, C, H, W] → [B, C, 2H, 2W]. */
