@@ -12,7 +12,16 @@ import dev.originality.diffusion.models.unet.UNetConfig;
 import dev.originality.diffusion.nn.FusedAttention;
 import dev.originality.diffusion.nn.Ops;
 import dev.originality.diffusion.nn.Weights;
+import dev.originality.diffusion.pipelines.StableDiffusion;
+import dev.originality.inversion.QueryImage;
+import dev.originality.measure.detect.ShapeDetector;
+import dev.originality.measure.score.OriginalityScorer;
+import dev.originality.measure.score.Score;
+import dev.originality.measure.score.ScoreConfig;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,6 +56,45 @@ public class Bench {
             sgemm(m);
             cpuPreset(m);
             referenceBlock(m);
+        }
+        if (args.length > 2 && args[2].equals("quick")) scoreSeconds(Path.of(args[3]), Path.of(args[4]));
+    }
+
+    /**
+     * One 64x64 image scored for m = 1..5 with the cpu preset, estimated without the 1000 inversion steps: a real score
+     * whose inversion stops after PROBE steps (its reconstructions, VAE decodes and detector run in full, on vectors
+     * that are not learned yet), plus the remaining steps at the median step time of steps 6..PROBE.
+     */
+    static void scoreSeconds(Path model, Path image) {
+        final int probe = 25;
+        ScoreConfig cpu = ScoreConfig.cpu();
+        ScoreConfig probed = cpu.withInversion(cpu.inversion().withSteps(probe));
+        List<Double> stepMs = new ArrayList<>();
+        OriginalityScorer.Progress timer = new OriginalityScorer.Progress() {
+            String phase = "";
+            long last;
+
+            @Override
+            public void phase(String name, int total) {
+                phase = name;
+                last = System.nanoTime();
+            }
+
+            @Override
+            public void step(int done, String message) {
+                long now = System.nanoTime();
+                if (phase.equals("invert") && done > 5) stepMs.add((now - last) / 1e6);
+                last = now;
+            }
+        };
+        try (StableDiffusion sd = StableDiffusion.load(model); ShapeDetector detector = ShapeDetector.loadDefault()) {
+            Score s = new OriginalityScorer(sd, detector, probed).score(QueryImage.read(image), timer);
+            double step = stepMs.stream().sorted().toList().get(stepMs.size() / 2) / 1000;
+            double total = s.inversionSeconds() + (cpu.inversion().steps() - probe) * step + s.reconstructionSeconds();
+            System.out.printf(Locale.ROOT, "SCORE cpu %.1f s: inversion %d steps x %.3f s (probe of %d: %.1f s), reconstructions %.1f s%n",
+                    total, cpu.inversion().steps(), step, probe, s.inversionSeconds(), s.reconstructionSeconds());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

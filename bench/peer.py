@@ -430,7 +430,7 @@ def sd1(batch, warmup, reps):
 def compare_sd1(batch, warmup, reps, java):
     res, params, peak_mb = sd1(batch, warmup, reps)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; peak RSS {peak_mb} MB")
-    jres, jparams = read_java(java) if java else ({}, {})
+    jres, jparams, _ = read_java(java) if java else ({}, {}, None)
     n = params["sd1.unet"]
     jn = jparams.get("sd1.unet")
     if java and jn != n:
@@ -444,14 +444,16 @@ def compare_sd1(batch, warmup, reps, java):
 
 
 def read_java(path):
-    res, params = {}, {}
+    res, params, score = {}, {}, None
     for line in open(path):
         f = line.split()
         if f and f[0] == "RESULT":
             res[f[1]] = float(f[2])
         elif f and f[0] == "PARAMS":
             params[f[1]] = (int(f[2]), int(f[3]))
-    return res, params
+        elif f and f[0] == "SCORE":
+            score = float(f[2])
+    return res, params, score
 
 
 def main():
@@ -471,7 +473,7 @@ def main():
         for k, v in res.items():
             print(f"RESULT {k} {v:.3f}")
         return
-    jres, jparams = read_java(args.java)
+    jres, jparams, jscore = read_java(args.java)
     bad = False
     for k, (n, tensors) in params.items():
         jn = jparams.get(k)
@@ -496,9 +498,10 @@ def main():
         print(f"{k:18s} {o:9.1f} {p:11.1f} {p / o:6.2f} {w:7.2f} {w / o * 1e3:10.1f} {w / p * 1e3:11.1f}")
     print("ratio = pytorch ms / ours ms (> 1: we are faster); GFLOP counts conv, linear and attention matmuls;"
           " steps use backward ≈ 2× (training) or 1× (textual inversion) the forward FLOPs")
+    score = f" score_seconds={jscore:.0f}" if jscore is not None else ""
+    print(f"unet_forward_ratio={res['cpu.unet_forward'] / jres['cpu.unet_forward']:.2f}")
     print(f"ti_step_ratio={res['cpu.ti_step'] / jres['cpu.ti_step']:.2f} "
-          f"train_step_ratio={res['cpu.train_step'] / jres['cpu.train_step']:.2f} "
-          f"unet_forward_ratio={res['cpu.unet_forward'] / jres['cpu.unet_forward']:.2f}")
+          f"train_step_ratio={res['cpu.train_step'] / jres['cpu.train_step']:.2f}{score}")
 
 
 if __name__ == "__main__":
