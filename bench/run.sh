@@ -3,7 +3,7 @@
 # (bench/peer.py) on this CPU, 2 intra-op threads each. See bench/README.md.
 # Usage: bench/run.sh [WARMUP REPS]   (SKIP_BUILD=1 reuses originality-cli/target)
 #        bench/run.sh quick             1 warm-up, 3 repetitions, plus score_seconds: one 64x64 image scored for
-#                                       m = 1..5 on the cpu preset (shipped model), estimated from a 25-step probe
+#                                       m = 1..5 on the cpu preset (shipped model), estimated from a 40-step probe
 #                                       (./originality bench --quick runs this; ~2 minutes)
 #        bench/run.sh sd1 [BATCH]       the SD v1.x-sized UNet only: no warm-up, one repetition each side
 #                                       (~14 GB peak per side, run one after the other)
@@ -39,7 +39,8 @@ java -Doriginality.attention="${ATTENTION:-fused}" -Dai.djl.pytorch.num_threads=
     -cp "originality-cli/target/originality.jar:originality-cli/target/lib/*" \
     bench/Bench.java "$WARMUP" "$REPS" ${SD1:+sd1 "$SD1"} $QUICK > "$OUT/ours.log" 2>&1 || { tail -30 "$OUT/ours.log"; exit 1; }
 grep -E '^(RESULT|PARAMS|MEMORY|ATTENTION|SCORE)' "$OUT/ours.log" | tee "$OUT/ours.txt"
-$PY bench/peer.py --warmup "$WARMUP" --reps "$REPS" --java "$OUT/ours.txt" ${SD1:+--sd1 "$SD1"} > "$OUT/peer.log"
+$PY bench/peer.py --warmup "$WARMUP" --reps "$REPS" --java "$OUT/ours.txt" ${SD1:+--sd1 "$SD1"} > "$OUT/peer.log" \
+    || { rc=$?; cat "$OUT/peer.log"; exit $rc; }
 # the summary line stays last (ti_step_ratio=… train_step_ratio=… [score_seconds=…])
 head -n -1 "$OUT/peer.log"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -29,16 +29,14 @@ final class StudyReport {
                     .append(n.path("queries").asInt()).append("</td><td>").append(v).append("</td><td>").append(n.path("median").asText())
                     .append("</td><td>").append(String.format(Locale.ROOT, "%.2f", n.path("mean").asDouble())).append("</td></tr>\n");
         }
-        b.append("</table>\n<p>Spearman correlation between frequency class and min tokens: <b>")
-                .append(summary.path("spearman_group_vs_min_tokens").isNull() ? "undefined"
-                        : String.format(Locale.ROOT, "%.2f", summary.path("spearman_group_vs_min_tokens").asDouble()))
+        b.append("</table>\n<p>Spearman correlation between frequency class and min tokens: <b>").append(spearman(summary))
                 .append("</b></p>\n<h2>Queries</h2>\n<table><tr><th>group</th><th>query</th><th>caption</th><th>verdict</th><th>rate per length</th></tr>\n");
         for (OriginalityStudy.Row r : rows) {
             String name = String.format(Locale.ROOT, "%02d", r.index());
             b.append("<tr><td>").append(r.group()).append("</td><td><a href=\"scores/").append(r.group()).append('/').append(name)
                     .append("/report.html\"><img class=\"q\" src=\"queries/").append(r.group()).append('/').append(name).append(".png\"></a></td><td>")
                     .append(Html.esc(r.caption())).append("</td><td><b>").append(r.verdict()).append("</b></td><td>")
-                    .append(String.join(" · ", r.rates().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())).append("</td></tr>\n");
+                    .append(rates(r, " · ")).append("</td></tr>\n");
         }
         b.append("</table>\n<p>Command: <code>").append(Html.esc(summary.path("provenance").path("command").asText())).append("</code></p></body></html>\n");
         return b.toString();
@@ -62,17 +60,25 @@ final class StudyReport {
                     .append(n.path("queries").asInt()).append(" | ").append(v).append(" | ").append(n.path("median").asText()).append(" | ")
                     .append(n.has("mean") ? String.format(Locale.ROOT, "%.2f", n.path("mean").asDouble()) : "").append(" |\n");
         }
-        JsonNode rho = summary.path("spearman_group_vs_min_tokens");
-        b.append("\nSpearman correlation between frequency class and min tokens: **")
-                .append(rho.isNull() ? "undefined" : String.format(Locale.ROOT, "%.2f", rho.asDouble())).append("**\n\n")
+        b.append("\nSpearman correlation between frequency class and min tokens: **").append(spearman(summary)).append("**\n\n")
                 .append("| query | caption | rates m1..m").append(k).append(" | verdict (95% range) | seconds |\n| --- | --- | --- | --- | ---: |\n");
         for (OriginalityStudy.Row r : rows) {
             String range = r.range().size() == 2 ? " (" + r.range().get(0) + ".." + r.range().get(1) + ")" : "";
             b.append("| ").append(r.group()).append(String.format(Locale.ROOT, "/%02d | ", r.index())).append(r.caption()).append(" | ")
-                    .append(String.join(", ", r.rates().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList())).append(" | **")
+                    .append(rates(r, ", ")).append(" | **")
                     .append(r.verdict()).append("**").append(range).append(" | ")
                     .append(r.seconds() == null ? "" : String.format(Locale.ROOT, "%,.0f", r.seconds())).append(" |\n");
         }
         return b.toString();
+    }
+
+    private static String spearman(ObjectNode summary) {
+        JsonNode rho = summary.path("spearman_group_vs_min_tokens");
+        return rho.isNull() ? "undefined" : String.format(Locale.ROOT, "%.2f", rho.asDouble());
+    }
+
+    /** The row's reconstruction rates, two decimals each, joined by sep. */
+    private static String rates(OriginalityStudy.Row r, String sep) {
+        return String.join(sep, r.rates().stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList());
     }
 }

@@ -131,8 +131,9 @@ public final class Ops {
         NDArray qh = q.reshape(bsz, n, heads, d).transpose(0, 2, 1, 3);        // [B, h, N, d]
         NDArray kh = k.reshape(bsz, m, heads, d).transpose(0, 2, 1, 3);        // [B, h, M, d]
         NDArray vh = v.reshape(bsz, m, heads, d).transpose(0, 2, 1, 3);        // [B, h, M, d]
-        boolean fused = mask == null && FusedAttention.enabled()
-                && (q.getDevice().isGpu() || bsz * heads * n * m >= FusedAttention.CPU_MIN_SCORES);
+        // size and device first: small CPU maps never load the fused module
+        boolean fused = mask == null && (q.getDevice().isGpu() || bsz * heads * n * m >= FusedAttention.CPU_MIN_SCORES)
+                && FusedAttention.enabled();
         NDArray out = fused ? FusedAttention.apply(qh, kh, vh) : softmaxAttention(qh, kh, vh, mask);
         return out.transpose(0, 2, 1, 3).reshape(bsz, n, c);                   // [B, N, C]
     }
