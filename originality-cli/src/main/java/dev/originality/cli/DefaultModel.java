@@ -11,16 +11,23 @@ final class DefaultModel {
 
     static Path resolve(Path given) {
         if (given != null) return given;
-        Path here = Path.of(NAME);
+        Path found = inRepo(NAME);
+        if (found != null) return found;
+        throw new UserError("no --model given and no default model at " + NAME + " (train one with 'originality train', see README)");
+    }
+
+    /** A folder of the repository: relative to the working directory, else beside the jar's repo; null when neither has it. */
+    static Path inRepo(String name) {
+        Path here = Path.of(name);
         if (Files.isDirectory(here)) return here;
         try {
             Path jar = Path.of(DefaultModel.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             // originality-cli/target/originality.jar → repo root
             Path repo = jar.getParent() == null ? null : jar.getParent().getParent() == null ? null : jar.getParent().getParent().getParent();
-            if (repo != null && Files.isDirectory(repo.resolve(NAME))) return repo.resolve(NAME);
+            if (repo != null && Files.isDirectory(repo.resolve(name))) return repo.resolve(name);
         } catch (Exception ignored) {
-            // fall through to the error below
+            // not found
         }
-        throw new UserError("no --model given and no default model at " + NAME + " (train one with 'originality train', see README)");
+        return null;
     }
 }

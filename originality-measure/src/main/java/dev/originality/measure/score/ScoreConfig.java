@@ -65,6 +65,15 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
         return new ScoreConfig(InversionConfig.cpu(), 10, DEFAULT_THRESHOLD, 25, 7.5, "ddim", 0, false, 0.9, 0.08, 0.03, 0.5, 10);
     }
 
+    /**
+     * A first look (the demo's default): the cpu preset with inversion batch 5, one sample per length a step. On this
+     * 2-core machine 2.3-2.6 minutes an image instead of 6-7, but a length's gradient then rides on one timestep a step,
+     * and verdicts can move by a token where the cpu preset's rates sit near τ (docs/performance.md, "Cost model").
+     */
+    public static ScoreConfig quick() {
+        return cpu().withInversion(InversionConfig.cpu().withBatch(5));
+    }
+
     /** The paper's recipe: inversion 2000 steps x batch 20 at lr 5e-4, 20 samples x 50 steps per length. */
     public static ScoreConfig paper() {
         return new ScoreConfig(InversionConfig.paper(), 20, DEFAULT_THRESHOLD, 50, 7.5, "pndm", 0, false, 0.9, 0.08, 0.03, 0.5, 10);
@@ -73,9 +82,10 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
     public static ScoreConfig preset(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tiny" -> tiny();
+            case "quick" -> quick();
             case "cpu" -> cpu();
             case "paper" -> paper();
-            default -> throw new IllegalArgumentException("unknown score preset '" + name + "': expected tiny, cpu or paper");
+            default -> throw new IllegalArgumentException("unknown score preset '" + name + "': expected tiny, quick, cpu or paper");
         };
     }
 
