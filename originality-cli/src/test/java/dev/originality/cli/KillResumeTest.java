@@ -57,6 +57,18 @@ class KillResumeTest {
         check("study", args, dir -> withoutVolatile(JSON.readTree(dir.resolve("summary.json").toFile())).toString());
     }
 
+    @Test
+    void originalityStudyResumesToTheSameSummary() throws Exception {
+        List<String> args = List.of("study", "originality", "--model", InvertCommandTest.TINY, "--pairs", "common,unseen", "--per-group", "2",
+                "--preset", "tiny", "--seed", "2");
+        check("fig6", args, dir -> {
+            StringBuilder b = new StringBuilder(withoutVolatile(JSON.readTree(dir.resolve("summary.json").toFile())).toString());
+            for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) b.append('\n').append(withoutVolatile(JSON.readTree(line)));
+            assertThat(Files.readAllLines(dir.resolve("results.jsonl"))).hasSize(4);
+            return b.toString();
+        });
+    }
+
     interface Fingerprint {
         String of(Path outDir) throws IOException;
     }
