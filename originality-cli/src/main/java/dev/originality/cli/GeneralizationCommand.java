@@ -42,7 +42,7 @@ final class GeneralizationCommand implements Callable<Integer> {
     @Option(names = "--dataset-images", description = "training images per level (default: the preset's; paper 100000, cpu 16000)")
     Integer datasetImages;
 
-    @Option(names = "--model-steps", description = "UNet steps per level (default: the preset's; cpu 800). Raising it with --resume continues each model")
+    @Option(names = "--model-steps", description = "UNet steps per level (default: the preset's; cpu 2400). Raising it with --resume continues each model")
     Integer unetSteps;
 
     @Option(names = "--vae-steps", description = "VAE steps (default: the preset's; cpu 1000)")

@@ -43,16 +43,17 @@ public record GeneralizationPreset(String name, int datasetImages, TrainPreset t
             // Seconds on 2 cores: two levels train, sample and count in well under a minute.
             case "tiny" -> new GeneralizationPreset("tiny", 48, TrainPreset.named("tiny"), false, 4, 3, 3.0, "ddim", 8,
                     ShapeDetector.DEFAULT_THRESHOLD);
-            // Five levels in <= 3 hours on 2 cores. ESTIMATED, NOT YET MEASURED (the machine was busy);
-            // from the measured rates in DESIGN.md, TrainPreset "cpu" and the shipped model's card:
-            //   shared VAE, 1,000 steps x 0.75 s (batch 16)                          ≈  12.5 min (once)
-            //   per level: UNet 800 steps x 1.25-1.8 s (batch 32)                     ≈  17-24 min  → 83-120 min
-            //              latents of 16,000 images at ≈ 210/s (100k took 8 min)      ≈  1.3 min    → 6.5 min
-            //              256 empty (unguided) + 256 prompted (guided, 2 passes), 20 DDIM steps
-            //              = 15,360 image-UNet passes x ≈ 19 ms (evaluate-model: 15,000 in ≈ 290 s) ≈ 5 min → 25 min
-            //              rendering 16,000 images, loading, detecting 512 images at ≈ 400/s  < 1 min → 3 min
-            //   total ≈ 130-167 min. summary.json records every stage's seconds: measure, then resize.
-            case "cpu" -> new GeneralizationPreset("cpu", 16_000, steps(TrainPreset.named("cpu"), 1_000, 800), true, 256, 20, 7.5, "ddim", 50,
+            // Five levels in <= 3 hours on 2 cores, sized by measurement (2026-11-29, seed 1, idle machine):
+            //   shared VAE, 1,000 steps x 0.37 s (batch 16)                                ≈  6 min (once)
+            //   per level: dataset, 16,000 renders                                         ≈  8 s
+            //              latents of 16,000 images (once; cached)                         ≈ 35 s
+            //              UNet 2,400 steps x 0.74-0.77 s (batch 32)                        ≈ 30 min
+            //              256 empty (unguided) + 256 prompted (guided) images, 20 DDIM steps, detection ≈ 133 s
+            //   total ≈ 1,250 s + 5 x 2,400 x 0.76 s ≈ 2 h 53 min.
+            // 800 UNet steps (the first, estimated size) left level 60 unable to follow a prompt: the named missing
+            // element in 0.026 of prompted detections; 2,400 steps: 0.227 (blue circle drawn in half the images, red
+            // square in none). More steps do not fit the budget; README, "The generalization study".
+            case "cpu" -> new GeneralizationPreset("cpu", 16_000, steps(TrainPreset.named("cpu"), 1_000, 2_400), true, 256, 20, 7.5, "ddim", 50,
                     ShapeDetector.DEFAULT_THRESHOLD);
             // App. B.1/B.2, E.1: 100K images and a model per dataset, 1024 images per set, SD's PNDM sampler.
             case "paper" -> new GeneralizationPreset("paper", 100_000, TrainPreset.named("paper"), false, 1024, 50, 7.5, "pndm", 64,
