@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-report", paramLabel = "DIR", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "quick", description = "score preset: quick (about 2.5 minutes an image on 2 cores), "
+    @Option(names = "--preset", defaultValue = "quick", description = "score preset: quick (about 2 minutes an image on 2 cores), "
             + "cpu (the studies' preset, about 6.5), paper, or tiny (seconds, meaningless); default ${DEFAULT-VALUE}")
     String preset;
 

@@ -67,7 +67,7 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
 
     /**
      * A first look (the demo's default): the cpu preset with inversion batch 5, one sample per length a step. On this
-     * 2-core machine 2.3-2.6 minutes an image instead of 6-7, but a length's gradient then rides on one timestep a step,
+     * 2-core machine 2-2.6 minutes an image instead of 6-7, but a length's gradient then rides on one timestep a step,
      * and verdicts can move by a token where the cpu preset's rates sit near τ (docs/performance.md, "Cost model").
      */
     public static ScoreConfig quick() {
