@@ -47,9 +47,9 @@ public record GeneralizationPreset(String name, int datasetImages, TrainPreset t
             //   shared VAE, 1,000 steps x 0.37 s (batch 16)                                ≈  6 min (once)
             //   per level: dataset, 16,000 renders                                         ≈  8 s
             //              latents of 16,000 images (once; cached)                         ≈ 35 s
-            //              UNet 2,400 steps x 0.74-0.77 s (batch 32)                        ≈ 30 min
+            //              UNet 2,400 steps x 0.74-0.82 s (batch 32)                        ≈ 30-33 min
             //              256 empty (unguided) + 256 prompted (guided) images, 20 DDIM steps, detection ≈ 133 s
-            //   total ≈ 1,250 s + 5 x 2,400 x 0.76 s ≈ 2 h 53 min.
+            //   total ≈ 1,250 s + 5 x 2,400 x 0.76-0.82 s ≈ 2 h 53 min - 3 h 05 min.
             // 800 UNet steps (the first, estimated size) left level 60 unable to follow a prompt: the named missing
             // element in 0.026 of prompted detections; 2,400 steps: 0.227 (blue circle drawn in half the images, red
             // square in none). More steps do not fit the budget; README, "The generalization study".
