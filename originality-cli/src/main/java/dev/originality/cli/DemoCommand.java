@@ -1,7 +1,6 @@
 package dev.originality.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.originality.diffusion.io.AtomicFiles;
 import dev.originality.diffusion.pipelines.StableDiffusion;
@@ -15,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--queries", paramLabel = "DIR", description = "a folder laid out like demo/: " + LIST + " and the images it lists (default: the bundled demo/)")
     Path queries;
 
-    /** One bundled query and what the study said of it. */
-    record Query(String group, Path file, String caption, String studyVerdict, String studyRange) {}
+    /** One bundled query and what the study said of it: "verdict (range)", null when demo.json gives none. */
+    record Query(String group, Path file, String caption, String study) {}
 
     @Override
     public Integer call() throws Exception {
@@ -67,8 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Path dir = queries != null ? queries : DefaultModel.inRepo(FOLDER);
         if (dir == null) throw new UserError("no --queries given and no bundled " + FOLDER + "/ folder in the working directory or beside the jar");
-        ObjectMapper json = new ObjectMapper();
-        JsonNode list = readList(json, dir);
+        JsonNode list = readList(dir);
         List<Query> qs = queries(list, dir);
         PrintWriter o = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         ObjectNode prov = Provenance.of("demo", spec.commandLine().getParseResult().originalArgs());
@@ -84,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         // The study's verdicts compare only when this run scored the study's model.
         boolean sameModel = sha.equals(list.path("study_model_sha256").asText());
-        for (Query q : qs) Files.copy(q.file(), out.resolve(q.file().getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (Query q : qs) Files.copy(q.file(), out.resolve(q.file().getFileName()), StandardCopyOption.REPLACE_EXISTING);
         o.println();
         o.print(table(summary, qs, sameModel, preset));
         AtomicFiles.writeString(out.resolve(REPORT), index(summary, qs, sameModel, preset, list.path("study").asText()));
@@ -92,11 +91,11 @@ final class DemoCommand implements Callable<Integer> {
         return summary.path("errors").isEmpty() ? 0 : 1;
     }
 
-    private static JsonNode readList(ObjectMapper json, Path dir) {
+    private static JsonNode readList(Path dir) {
         Path f = dir.resolve(LIST);
         if (!Files.isRegularFile(f)) throw new UserError("demo queries: expected " + f + ", found no such file");
         try {
-            return json.readTree(f.toFile());
+            return Provenance.JSON.readTree(f.toFile());
         } catch (IOException e) {
             throw new UserError("demo queries: expected JSON in " + f + ", found " + e.getMessage().lines().findFirst().orElse("unreadable text"));
         }
@@ -108,8 +107,9 @@ final class DemoCommand implements Callable<Integer> {
             Path f = dir.resolve(q.path("file").asText());
             if (!Files.isRegularFile(f)) throw new UserError("demo queries: " + LIST + " lists '" + q.path("file").asText() + "', found no such file in " + dir);
             JsonNode r = q.path("study_range");
-            qs.add(new Query(q.path("group").asText(), f, q.path("caption").asText(), q.path("study_verdict").asText(null),
-                    r.isArray() ? r.path(0).asText() + ".." + r.path(1).asText() : ""));
+            String study = !q.has("study_verdict") ? null
+                    : q.path("study_verdict").asText() + (r.isArray() ? " (" + r.path(0).asText() + ".." + r.path(1).asText() + ")" : "");
+            qs.add(new Query(q.path("group").asText(), f, q.path("caption").asText(), study));
         }
         if (qs.isEmpty()) throw new UserError("demo queries: expected a non-empty \"queries\" list in " + dir.resolve(LIST) + ", found none");
         return qs;
@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
         for (JsonNode row : summary.path("images")) {
             Query q = of(row, qs);
             String v = row.path("verdict").asText() + (row.has("verdict_range_ci95") ? " (" + ScoreFiles.rangeText(row) + ")" : "");
-            String study = sameModel && q.studyVerdict() != null ? q.studyVerdict() + " (" + q.studyRange() + ")" : "";
+            String study = sameModel && q.study() != null ? q.study() : "";
             b.append(String.format(Locale.ROOT, "%-7s %-48s %-16s %s%n", q.group(), q.caption(), v, study));
         }
         return b.toString();
@@ -154,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
                     .append("\" alt=\"").append(Html.esc(q.caption())).append("\"></td><td><b>").append(row.path("verdict").asText()).append("</b>")
                     .append(row.has("verdict_range_ci95") ? " (95% range " + ScoreFiles.rangeText(row) + ")" : "").append("</td><td>")
                     .append(String.join(" · ", rates)).append("</td>");
-            if (sameModel) b.append("<td>").append(q.studyVerdict() == null ? "" : Html.esc(q.studyVerdict() + " (" + q.studyRange() + ")")).append("</td>");
+            if (sameModel) b.append("<td>").append(q.study() == null ? "" : Html.esc(q.study())).append("</td>");
             b.append("<td><a href=\"scores/").append(Html.esc(dir)).append("/report.html\">details</a></td></tr>\n");
         }
         b.append("</table>\n<p>Command: <code>").append(Html.esc(summary.path("provenance").path("command").asText()))

@@ -63,8 +63,9 @@ class KillResumeTest {
                 "--preset", "tiny", "--seed", "2");
         check("fig6", args, dir -> {
             StringBuilder b = new StringBuilder(withoutVolatile(JSON.readTree(dir.resolve("summary.json").toFile())).toString());
-            for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) b.append('\n').append(withoutVolatile(JSON.readTree(line)));
-            assertThat(Files.readAllLines(dir.resolve("results.jsonl"))).hasSize(4);
+            List<String> results = Files.readAllLines(dir.resolve("results.jsonl"));
+            assertThat(results).hasSize(4);
+            for (String line : results) b.append('\n').append(withoutVolatile(JSON.readTree(line)));
             return b.toString();
         });
     }

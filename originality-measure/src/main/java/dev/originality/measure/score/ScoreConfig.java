@@ -71,7 +71,8 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
      * and verdicts can move by a token where the cpu preset's rates sit near τ (docs/performance.md, "Cost model").
      */
     public static ScoreConfig quick() {
-        return cpu().withInversion(InversionConfig.cpu().withBatch(5));
+        ScoreConfig cpu = cpu();
+        return cpu.withInversion(cpu.inversion().withBatch(5));
     }
 
     /** The paper's recipe: inversion 2000 steps x batch 20 at lr 5e-4, 20 samples x 50 steps per length. */
