@@ -21,12 +21,17 @@ final class InversionOptions {
             + "gradients add up over passes, so only memory changes (SD v1.x at 512x512 on a 24 GB machine: 1)")
     Integer microBatch;
 
+    @Option(names = "--timestep-window", paramLabel = "W", description = "stratify each length's timesteps over windows of W "
+            + "steps (default: the preset's; 0 = within each step); evens out the updates when a length gets one sample a step")
+    Integer timestepWindow;
+
     InversionConfig apply(InversionConfig c) {
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);
         if (lr != null) c = c.withLr(lr);
         if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
         if (microBatch != null) c = c.withMicroBatch(microBatch);
+        if (timestepWindow != null) c = c.withTimestepWindow(timestepWindow);
         return c;
     }
 }

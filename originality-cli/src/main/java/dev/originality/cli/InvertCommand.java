@@ -100,6 +100,7 @@ final class InvertCommand implements Callable<Integer> {
             meta.put("lr", Double.toString(cfg.lr()));
             meta.put("lr_schedule", cfg.lrSchedule());
             meta.put("micro_batch", Integer.toString(cfg.microBatch()));
+            if (cfg.timestepWindow() > 1) meta.put("timestep_window", Integer.toString(cfg.timestepWindow()));
             meta.put("max_tokens", Integer.toString(cfg.maxTokens()));
             meta.put("init_token", cfg.initToken());
             meta.put("templates", templates != null ? templates : "synthetic");

@@ -1,5 +1,7 @@
 package dev.originality.inversion;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
@@ -18,9 +20,16 @@ import java.util.List;
  * @param microBatch  samples per forward/backward pass, 0 = the whole batch at once; the gradients of the
  *                    passes add up before the update, so only memory changes (SD v1.x at 512 x 512 needs
  *                    1-2 per pass on a 24 GB machine; the result moves only by float rounding)
+ * @param timestepWindow steps over which each length's timesteps are stratified: the n samples a length gets per step,
+ *                    over a window of W steps, draw one t from each of n·W equal strata of [0, T), in random order.
+ *                    0 or 1: within each step only. With one sample per length a step (batch = K) in-step
+ *                    stratification does nothing; a window of about Adam's first-moment horizon (1/(1 − β1) = 10
+ *                    steps) evens out the timesteps that make up each update. Left out of JSON when 0, so scores
+ *                    drawn before it existed keep their identity.
  */
 public record InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
-                              String initToken, List<String> templates, int microBatch) {
+                              String initToken, List<String> templates, int microBatch,
+                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) int timestepWindow) {
     /**
      * Default init word for the shapes world: "and" joins the element phrases of nearly every
      * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
@@ -48,6 +57,9 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         }
         initToken = initToken.strip();
         if (microBatch < 0) throw new IllegalArgumentException("micro-batch must be >= 0 (0 = the whole batch), found " + microBatch);
+        if (timestepWindow < 0) {
+            throw new IllegalArgumentException("timestep window must be >= 0 (0 = within each step), found " + timestepWindow);
+        }
         templates = List.copyOf(templates);
         if (templates.isEmpty()) throw new IllegalArgumentException("templates must not be empty");
         for (String t : templates) {
@@ -57,7 +69,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
 
     /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
     public static InversionConfig tiny() {
-        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0);
+        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0);
     }
 
     /**
@@ -66,12 +78,12 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
      * 1000 reach the caption's own reconstruction rate at m = 2.
      */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 1000, 20, 5e-3, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0);
+        return new InversionConfig(5, 1000, 20, 5e-3, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0);
     }
 
     /** App. E.1: K = 5, batch 20, lr 5e-4, 2000 steps, AdamW. */
     public static InversionConfig paper() {
-        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0);
+        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0);
     }
 
     /** "tiny", "cpu" or "paper". */
@@ -89,15 +101,16 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         return withBatch(Math.max(batch, k)).withMaxTokens(k);
     }
 
-    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
-    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
-    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
-    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch); }
-    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch); }
-    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n); }
-    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch); }
-    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch); }
-    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch); }
+    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
+    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
+    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
+    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow); }
+    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow); }
 
     /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
     public double lrAt(int step) {

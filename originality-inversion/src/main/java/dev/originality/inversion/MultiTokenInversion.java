@@ -31,8 +31,8 @@ import java.util.TreeMap;
  * template around that length's placeholder sequence. Loss: DDPM noise prediction,
  * mean over the batch of ‖ε − ε_θ(√ᾱ_t z + √(1−ᾱ_t) ε, t, c)‖² / dim, with z the query's
  * VAE posterior MEAN × scaling factor (encoded once: deterministic, and a trained VAE's posterior
- * std is negligible) and t uniform in [0, num_train_timesteps), stratified within each length (see
- * {@link #stratifiedTimesteps}). Only the placeholder vectors have
+ * std is negligible) and t uniform in [0, num_train_timesteps), stratified within each length and, with
+ * {@link InversionConfig#timestepWindow}, across steps (see {@link #stratifiedTimesteps}). Only the placeholder vectors have
  * gradients; every model weight is left untouched.
  */
 public final class MultiTokenInversion {
@@ -141,6 +141,39 @@ public final class MultiTokenInversion {
         return t;
     }
 
+    /**
+     * The same over a window of {@code window} steps: the n samples a length gets per step, over the window's W steps,
+     * take one t from each of n·W strata of [0, T), the strata dealt out in an order drawn once per window and length
+     * (from {@code seed}, the window's index and the length), the point within a stratum from the step's own draws
+     * {@code r}. A step's draws still depend only on (seed, step). window ≤ 1 is the in-step version above, draw
+     * for draw.
+     */
+    static long[] stratifiedTimesteps(SplittableRandom r, int[] lengthOfSample, int trainSteps, long seed, int step, int window) {
+        if (window <= 1) return stratifiedTimesteps(r, lengthOfSample, trainSteps);
+        long[] t = new long[lengthOfSample.length];
+        Map<Integer, List<Integer>> byLength = new TreeMap<>();
+        for (int i = 0; i < t.length; i++) byLength.computeIfAbsent(lengthOfSample[i], k -> new ArrayList<>()).add(i);
+        int w = step / window, at = step % window;
+        for (Map.Entry<Integer, List<Integer>> e : byLength.entrySet()) {
+            List<Integer> idx = e.getValue();
+            int n = idx.size(), strataCount = n * window;
+            SplittableRandom order = new SplittableRandom(mix(mix(seed ^ 0x3C6EF372FE94F82BL, w), e.getKey()));
+            int[] strata = new int[strataCount];
+            for (int j = 0; j < strataCount; j++) strata[j] = j;
+            for (int j = strataCount - 1; j > 0; j--) {      // Fisher-Yates over the window's strata
+                int k = order.nextInt(j + 1), x = strata[j];
+                strata[j] = strata[k];
+                strata[k] = x;
+            }
+            for (int j = 0; j < n; j++) {
+                int s = strata[at * n + j];
+                long lo = (long) s * trainSteps / strataCount, hi = (long) (s + 1) * trainSteps / strataCount;
+                t[idx.get(j)] = hi > lo ? lo + r.nextLong(hi - lo) : lo;
+            }
+        }
+        return t;
+    }
+
     private Result train(NDArray z, int[] lengthOfSample, long seed, NDManager work, NDManager out, Listener listener) {
         int[] lengths = Arrays.stream(lengthOfSample).distinct().sorted().toArray();
         List<String> tokens = new ArrayList<>();
@@ -164,7 +197,7 @@ public final class MultiTokenInversion {
             double[] tailSum = new double[lengths[lengths.length - 1]];
             for (int step = 0; step < config.steps(); step++) {
                 SplittableRandom r = new SplittableRandom(mix(seed, step));
-                long[] t = stratifiedTimesteps(r, lengthOfSample, trainSteps);
+                long[] t = stratifiedTimesteps(r, lengthOfSample, trainSteps, seed, step, config.timestepWindow());
                 long[] ids = batch.draw(r);
                 double[] lengthLoss;
                 try (NDManager s = work.newSubManager()) {

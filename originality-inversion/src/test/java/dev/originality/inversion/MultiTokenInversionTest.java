@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,6 +206,35 @@ class MultiTokenInversionTest {
             for (int i = 0; i < t.length; i++) sum[i] += t[i];
         }
         for (double s : sum) assertThat(s / draws).isCloseTo(499.5, org.assertj.core.data.Offset.offset(8.0));
+    }
+
+    /** Over each window of W steps a length's n·W timesteps take one from each of n·W strata; window ≤ 1 is the in-step draw. */
+    @Test
+    void timestepWindowsStratifyAcrossSteps() {
+        int[] lengthOf = {1, 2, 2};
+        int window = 10, windows = 300;
+        double[] sum = new double[lengthOf.length];
+        for (int w = 0; w < windows; w++) {
+            List<Long> one = new ArrayList<>(), two = new ArrayList<>();
+            for (int at = 0; at < window; at++) {
+                int step = w * window + at;
+                long[] t = MultiTokenInversion.stratifiedTimesteps(new java.util.SplittableRandom(step), lengthOf, 1000, 7, step, window);
+                one.add(t[0]);
+                two.add(t[1]);
+                two.add(t[2]);
+                for (int i = 0; i < t.length; i++) sum[i] += t[i];
+            }
+            Collections.sort(one);
+            Collections.sort(two);
+            for (int j = 0; j < 10; j++) assertThat(one.get(j)).isBetween(100L * j, 100L * j + 99);
+            for (int j = 0; j < 20; j++) assertThat(two.get(j)).isBetween(50L * j, 50L * j + 49);
+        }
+        for (double s : sum) assertThat(s / (windows * window)).isCloseTo(499.5, org.assertj.core.data.Offset.offset(12.0));
+        for (int window1 : new int[] {0, 1}) {
+            long[] plain = MultiTokenInversion.stratifiedTimesteps(new java.util.SplittableRandom(3), lengthOf, 1000);
+            long[] viaWindow = MultiTokenInversion.stratifiedTimesteps(new java.util.SplittableRandom(3), lengthOf, 1000, 7, 4, window1);
+            assertThat(viaWindow).containsExactly(plain);
+        }
     }
 
     @Test

@@ -16,6 +16,16 @@ class ScoreConfigTest {
         assertThat(quick.withInversion(cpu.inversion())).isEqualTo(cpu);
     }
 
+    /** Scores drawn before the timestep window existed keep their resume identity: the field is written only when set. */
+    @Test
+    void theTimestepWindowIsInTheConfigJsonOnlyWhenSet() throws Exception {
+        ScoreConfig cpu = ScoreConfig.cpu();
+        String plain = ScoreFiles.JSON.writeValueAsString(cpu);
+        assertThat(plain).doesNotContain("timestepWindow").contains("\"microBatch\":0");
+        String windowed = ScoreFiles.JSON.writeValueAsString(cpu.withInversion(cpu.inversion().withTimestepWindow(10)));
+        assertThat(windowed).contains("\"timestepWindow\":10");
+    }
+
     @Test
     void anUnknownPresetNamesTheKnownOnes() {
         assertThatThrownBy(() -> ScoreConfig.preset("fast")).isInstanceOf(IllegalArgumentException.class)
