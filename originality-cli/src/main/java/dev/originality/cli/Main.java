@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "originality", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Measure how original an image is with respect to a text-to-image diffusion model.",
         subcommands = {DemoCommand.class, DatasetCommand.class, QueriesCommand.class, TrainCommand.class, GenerateCommand.class,
-                InvertCommand.class, ScoreCommand.class, StudyCommand.class, DetectCommand.class, TrainDetectorCommand.class, EvaluateModelCommand.class,
+                InvertCommand.class, ScoreCommand.class, AgreeCommand.class, StudyCommand.class, DetectCommand.class, TrainDetectorCommand.class, EvaluateModelCommand.class,
                 DreamSimCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
