@@ -102,6 +102,18 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
         int n = pairs.size();
         b.append(String.format(Locale.ROOT, "%nSame verdict: %d/%d (%.0f%%). Within one token: %d/%d. Inside the reference's 95%% range: %d/%d.%n",
                 exact(), n, 100.0 * exact() / n, withinOne(), n, insideRange(), n));
+        Map<String, long[]> groups = new LinkedHashMap<>();                // first path part → {same, all}
+        for (Pair p : pairs) {
+            int slash = p.name().indexOf('/');
+            if (slash < 0) continue;
+            long[] g = groups.computeIfAbsent(p.name().substring(0, slash), k -> new long[2]);
+            g[0] += p.exact() ? 1 : 0;
+            g[1]++;
+        }
+        if (groups.size() > 1) {
+            b.append("Same verdict by group: ").append(groups.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).collect(Collectors.joining(", "))).append(".\n");
+        }
         if (!onlyReference.isEmpty() || !onlyCandidate.isEmpty()) {
             b.append(String.format(Locale.ROOT, "Not paired: %d only in the reference, %d only in the candidate.%n", onlyReference.size(),
                     onlyCandidate.size()));

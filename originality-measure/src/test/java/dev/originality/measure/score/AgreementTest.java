@@ -61,6 +61,7 @@ class AgreementTest {
                 .contains("| unseen/01 | 2 | 2 | + | **no** |")
                 .contains("| common/01 | 1 | 1-2 | 2 | in range |")
                 .contains("Same verdict: 1/4 (25%). Within one token: 3/4. Inside the reference's 95% range: 3/4.")
+                .contains("Same verdict by group: common 1/2, unseen 0/2.")
                 .contains("1 only in the reference, 1 only in the candidate");
         assertThat(a.json().path("same_verdict").asInt()).isEqualTo(1);
     }
