@@ -25,6 +25,10 @@ final class InversionOptions {
             + "steps (default: the preset's; 0 = within each step); evens out the updates when a length gets one sample a step")
     Integer timestepWindow;
 
+    @Option(names = "--restarts", paramLabel = "R", description = "learn each length R + 1 times over in the same batch and keep "
+            + "the chain with the lowest denoising loss on fixed draws (default: the preset's, 0); the batch must hold K x (R + 1)")
+    Integer restarts;
+
     InversionConfig apply(InversionConfig c) {
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);
@@ -32,6 +36,7 @@ final class InversionOptions {
         if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
         if (microBatch != null) c = c.withMicroBatch(microBatch);
         if (timestepWindow != null) c = c.withTimestepWindow(timestepWindow);
+        if (restarts != null) c = c.withRestarts(restarts);
         return c;
     }
 }

@@ -26,10 +26,16 @@ import java.util.List;
  *                    stratification does nothing; a window of about Adam's first-moment horizon (1/(1 − β1) = 10
  *                    steps) evens out the timesteps that make up each update. Left out of JSON when 0, so scores
  *                    drawn before it existed keep their identity.
+ * @param restarts    R: each length is learned R + 1 times over, as independent chains in the same batch (their own
+ *                    tokens and timesteps), and the chain with the lowest denoising loss on fixed draws is kept. A
+ *                    length's search now and then ends in a basin that draws one element of two (its rate 0 where the
+ *                    next length's is 1), which raises the verdict; R chains make that rarer at the same batch. 0: one
+ *                    chain. Left out of JSON when 0.
  */
 public record InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
                               String initToken, List<String> templates, int microBatch,
-                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) int timestepWindow) {
+                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) int timestepWindow,
+                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) int restarts) {
     /**
      * Default init word for the shapes world: "and" joins the element phrases of nearly every
      * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
@@ -41,9 +47,10 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
     public InversionConfig {
         if (maxTokens < 1) throw new IllegalArgumentException("maxTokens (K) must be at least 1, found " + maxTokens);
         if (steps < 1) throw new IllegalArgumentException("steps must be at least 1, found " + steps);
-        if (batch < maxTokens) {
-            throw new IllegalArgumentException("batch must hold at least one sample per length: expected >= " + maxTokens
-                    + " (K), found " + batch);
+        if (restarts < 0) throw new IllegalArgumentException("restarts must be >= 0, found " + restarts);
+        if (batch < maxTokens * (restarts + 1)) {
+            throw new IllegalArgumentException("batch must hold at least one sample per length" + (restarts > 0 ? " and chain" : "")
+                    + ": expected >= " + maxTokens * (restarts + 1) + (restarts > 0 ? " (K x (restarts + 1))" : " (K)") + ", found " + batch);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) throw new IllegalArgumentException("lr must be a finite number > 0, found " + lr);
         if (!SCHEDULES.contains(lrSchedule)) {
@@ -69,7 +76,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
 
     /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
     public static InversionConfig tiny() {
-        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0);
+        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0);
     }
 
     /**
@@ -78,12 +85,12 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
      * 1000 reach the caption's own reconstruction rate at m = 2.
      */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 1000, 20, 5e-3, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0);
+        return new InversionConfig(5, 1000, 20, 5e-3, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0);
     }
 
     /** App. E.1: K = 5, batch 20, lr 5e-4, 2000 steps, AdamW. */
     public static InversionConfig paper() {
-        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0);
+        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0);
     }
 
     /** "tiny", "cpu" or "paper". */
@@ -96,21 +103,27 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         };
     }
 
-    /** K lengths, the batch grown to one sample per length when it is smaller than K. */
+    /** K lengths, the batch grown to one sample per length and chain when it is smaller. */
     public InversionConfig withLengths(int k) {
-        return withBatch(Math.max(batch, k)).withMaxTokens(k);
+        return withBatch(Math.max(batch, k * (restarts + 1))).withMaxTokens(k);
     }
 
-    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
-    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
-    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
-    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
-    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow); }
-    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow); }
-    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow); }
-    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow); }
-    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w); }
-    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow); }
+    /** Chains per length: restarts + 1. */
+    public int chainsPerLength() {
+        return restarts + 1;
+    }
+
+    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow, restarts); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow, restarts); }
+    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w, restarts); }
+    public InversionConfig withRestarts(int r) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, r); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow, restarts); }
 
     /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
     public double lrAt(int step) {
@@ -118,10 +131,28 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         return lr * 0.5 * (1 + Math.cos(Math.PI * step / steps));
     }
 
-    /** Length (1..K) of batch sample i: contiguous, even blocks; the first batch % K lengths get one extra sample. */
+    /** Length (1..K) of batch sample i: the length of its {@link #chainOfSample chain}. */
     public int lengthOfSample(int i) {
-        int base = batch / maxTokens, extra = batch % maxTokens;
+        return lengthOfChain(chainOfSample(i));
+    }
+
+    /**
+     * Chain (1..K·(R+1)) of batch sample i: contiguous, even blocks; the first batch % chains get one extra sample.
+     * Chains 1..R+1 are length 1's, the next R+1 length 2's, and so on; without restarts chain m is length m.
+     */
+    public int chainOfSample(int i) {
+        int chains = maxTokens * chainsPerLength(), base = batch / chains, extra = batch % chains;
         int bigBlocks = extra * (base + 1);
         return i < bigBlocks ? 1 + i / (base + 1) : 1 + extra + (i - bigBlocks) / base;
+    }
+
+    /** Length (1..K) of chain q (1-based). */
+    public int lengthOfChain(int q) {
+        return (q - 1) / chainsPerLength() + 1;
+    }
+
+    /** Restart index (0..R) of chain q within its length. */
+    public int restartOfChain(int q) {
+        return (q - 1) % chainsPerLength();
     }
 }

@@ -27,8 +27,9 @@ import java.util.TreeMap;
 /**
  * Multi-token textual inversion (paper §3.1, §4): for one query image and a frozen model, learns
  * for every length m in 1..K a sequence of m new token embeddings S*_m, all lengths in one batch.
- * Batch sample i belongs to length {@link InversionConfig#lengthOfSample}; its prompt is a random
- * template around that length's placeholder sequence. Loss: DDPM noise prediction,
+ * Batch sample i belongs to length {@link InversionConfig#lengthOfSample}, and with restarts to one of that
+ * length's independent chains ({@link InversionConfig#chainOfSample}); its prompt is a random template around its
+ * chain's placeholder sequence. Loss: DDPM noise prediction,
  * mean over the batch of ‖ε − ε_θ(√ᾱ_t z + √(1−ᾱ_t) ε, t, c)‖² / dim, with z the query's
  * VAE posterior MEAN × scaling factor (encoded once: deterministic, and a trained VAE's posterior
  * std is negligible) and t uniform in [0, num_train_timesteps), stratified within each length and, with
@@ -52,9 +53,32 @@ public final class MultiTokenInversion {
      * @param finalLoss  length m → its own loss, averaged over the last tenth of the steps (one step is
      *                   too noisy when a length gets a few samples of the batch)
      */
-    public record Result(Map<Integer, NDArray> embeddings, double[] losses, Map<Integer, Double> finalLoss) {
+    public record Result(Map<Integer, NDArray> embeddings, double[] losses, Map<Integer, Double> finalLoss,
+                         Map<Integer, Selection> selection) {
         /** The share of the steps over which {@link #finalLoss} is averaged. */
         public static final double FINAL_SHARE = 0.1;
+    }
+
+    /**
+     * With restarts: length m's chains and the one kept. evalLoss[r] is chain r's mean denoising loss on
+     * {@link #EVAL_DRAWS} fixed draws (the same timesteps, noise and first template for every chain, so the
+     * chains are compared on equal terms rather than on their last, noisy training samples).
+     */
+    public record Selection(double[] evalLoss, int kept) {}
+
+    /** Fixed (t, noise) draws on which restarts are compared; t at the midpoints of equal strata of [0, T). */
+    public static final int EVAL_DRAWS = 64;
+
+    /** One independent run of a length: its own placeholder tokens (base name) and samples. id is 1-based. */
+    record Chain(int id, int length, int restart, String base) {
+        static Chain of(InversionConfig c, int id) {
+            int m = c.lengthOfChain(id), r = c.restartOfChain(id);
+            return new Chain(id, m, r, r == 0 ? Placeholders.baseForLength(m) : "<s" + m + "r" + r + "*>");
+        }
+
+        List<String> tokens() {
+            return Placeholders.tokens(base, length);
+        }
     }
 
     private final StableDiffusion sd;
@@ -83,11 +107,11 @@ public final class MultiTokenInversion {
 
     /** Learns lengths 1..K together (one batch per step). image: [1, 3, H, W] in [0, 1]. */
     public Result run(NDArray image, NDManager out, Listener listener) {
-        int[] lengthOfSample = new int[config.batch()];
-        for (int i = 0; i < lengthOfSample.length; i++) lengthOfSample[i] = config.lengthOfSample(i);
+        Chain[] chainOfSample = new Chain[config.batch()];
+        for (int i = 0; i < chainOfSample.length; i++) chainOfSample[i] = Chain.of(config, config.chainOfSample(i));
         try (NDManager work = out.newSubManager()) {
             NDArray z = encodeLatents(image, work);
-            return train(z, lengthOfSample, config.seed(), work, out, listener);
+            return train(z, chainOfSample, config.seed(), work, out, listener);
         }
     }
 
@@ -98,33 +122,38 @@ public final class MultiTokenInversion {
     public Result runSequential(NDArray image, NDManager out, Listener listener, LengthCallback callback) {
         Map<Integer, NDArray> all = new LinkedHashMap<>();
         Map<Integer, Double> finalLoss = new LinkedHashMap<>();
+        Map<Integer, Selection> selection = new LinkedHashMap<>();
         List<Double> losses = new ArrayList<>();
+        int chains = config.chainsPerLength();
         try (NDManager work = out.newSubManager()) {
             NDArray z = encodeLatents(image, work);
             for (int m = 1; m <= config.maxTokens(); m++) {
-                int[] lengths = new int[config.batch()];
-                Arrays.fill(lengths, m);
+                Chain[] chainOfSample = new Chain[config.batch()];
+                for (int i = 0; i < chainOfSample.length; i++) {             // the whole batch, in even blocks over m's chains
+                    chainOfSample[i] = Chain.of(config, (m - 1) * chains + 1 + (int) ((long) i * chains / chainOfSample.length));
+                }
                 long seed = config.seed() * 31 + m;                  // each length its own stream
-                Result r = train(z, lengths, seed, work, out, listener);
+                Result r = train(z, chainOfSample, seed, work, out, listener);
                 all.put(m, r.embeddings().get(m));
                 finalLoss.put(m, r.finalLoss().get(m));
+                if (r.selection().containsKey(m)) selection.put(m, r.selection().get(m));
                 for (double l : r.losses()) losses.add(l);
                 if (!callback.afterLength(m, r.embeddings().get(m), r.finalLoss().get(m))) break;
             }
         }
-        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss);
+        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss, selection);
     }
 
     /**
-     * One timestep per sample, uniform in [0, trainSteps) for each sample, but the n samples of one length
-     * split the range into n strata and draw one t from each, in random order: the same objective as
+     * One timestep per sample, uniform in [0, trainSteps) for each sample, but the n samples of one chain (a length, without
+     * restarts) split the range into n strata and draw one t from each, in random order: the same objective as
      * independent draws, with less variance, which matters when a length gets only 2-4 samples a step.
      */
-    static long[] stratifiedTimesteps(SplittableRandom r, int[] lengthOfSample, int trainSteps) {
-        long[] t = new long[lengthOfSample.length];
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int i = 0; i < t.length; i++) byLength.computeIfAbsent(lengthOfSample[i], k -> new ArrayList<>()).add(i);
-        for (List<Integer> idx : byLength.values()) {
+    static long[] stratifiedTimesteps(SplittableRandom r, int[] chainOfSample, int trainSteps) {
+        long[] t = new long[chainOfSample.length];
+        Map<Integer, List<Integer>> byChain = new TreeMap<>();
+        for (int i = 0; i < t.length; i++) byChain.computeIfAbsent(chainOfSample[i], k -> new ArrayList<>()).add(i);
+        for (List<Integer> idx : byChain.values()) {
             int n = idx.size();
             int[] strata = new int[n];
             for (int j = 0; j < n; j++) strata[j] = j;
@@ -142,19 +171,19 @@ public final class MultiTokenInversion {
     }
 
     /**
-     * The same over a window of {@code window} steps: the n samples a length gets per step, over the window's W steps,
-     * take one t from each of n·W strata of [0, T), the strata dealt out in an order drawn once per window and length
-     * (from {@code seed}, the window's index and the length), the point within a stratum from the step's own draws
+     * The same over a window of {@code window} steps: the n samples a chain gets per step, over the window's W steps,
+     * take one t from each of n·W strata of [0, T), the strata dealt out in an order drawn once per window and chain
+     * (from {@code seed}, the window's index and the chain id), the point within a stratum from the step's own draws
      * {@code r}. A step's draws still depend only on (seed, step). window ≤ 1 is the in-step version above, draw
      * for draw.
      */
-    static long[] stratifiedTimesteps(SplittableRandom r, int[] lengthOfSample, int trainSteps, long seed, int step, int window) {
-        if (window <= 1) return stratifiedTimesteps(r, lengthOfSample, trainSteps);
-        long[] t = new long[lengthOfSample.length];
-        Map<Integer, List<Integer>> byLength = new TreeMap<>();
-        for (int i = 0; i < t.length; i++) byLength.computeIfAbsent(lengthOfSample[i], k -> new ArrayList<>()).add(i);
+    static long[] stratifiedTimesteps(SplittableRandom r, int[] chainOfSample, int trainSteps, long seed, int step, int window) {
+        if (window <= 1) return stratifiedTimesteps(r, chainOfSample, trainSteps);
+        long[] t = new long[chainOfSample.length];
+        Map<Integer, List<Integer>> byChain = new TreeMap<>();
+        for (int i = 0; i < t.length; i++) byChain.computeIfAbsent(chainOfSample[i], k -> new ArrayList<>()).add(i);
         int w = step / window, at = step % window;
-        for (Map.Entry<Integer, List<Integer>> e : byLength.entrySet()) {
+        for (Map.Entry<Integer, List<Integer>> e : byChain.entrySet()) {
             List<Integer> idx = e.getValue();
             int n = idx.size(), strataCount = n * window;
             SplittableRandom order = new SplittableRandom(mix(mix(seed ^ 0x3C6EF372FE94F82BL, w), e.getKey()));
@@ -174,10 +203,14 @@ public final class MultiTokenInversion {
         return t;
     }
 
-    private Result train(NDArray z, int[] lengthOfSample, long seed, NDManager work, NDManager out, Listener listener) {
+    private Result train(NDArray z, Chain[] chainOfSample, long seed, NDManager work, NDManager out, Listener listener) {
+        int[] idOfSample = Arrays.stream(chainOfSample).mapToInt(Chain::id).toArray();
+        int[] lengthOfSample = Arrays.stream(chainOfSample).mapToInt(Chain::length).toArray();
+        Map<Integer, Chain> chains = new TreeMap<>();                                           // id → chain
+        for (Chain c : chainOfSample) chains.putIfAbsent(c.id(), c);
         int[] lengths = Arrays.stream(lengthOfSample).distinct().sorted().toArray();
         List<String> tokens = new ArrayList<>();
-        for (int m : lengths) tokens.addAll(Placeholders.tokens(Placeholders.baseForLength(m), m));
+        for (Chain c : chains.values()) tokens.addAll(c.tokens());
         ClipTokenizer tok = sd.tokenizer().withAddedTokens(tokens);
         try (NDManager pm = NDManager.newBaseManager(z.getDevice());
              EmbeddingAdamW adam = new EmbeddingAdamW(config.weightDecay());
@@ -189,17 +222,17 @@ public final class MultiTokenInversion {
                 v.setRequiresGradient(true);
                 vectors.put(t, v);
             }
-            Batch batch = new Batch(tok, lengthOfSample, config.templates());
+            Batch batch = new Batch(tok, chainOfSample, config.templates());
             int trainSteps = (int) scheduler.config().numTrainTimesteps();
-            Shape noiseShape = new Shape(lengthOfSample.length, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3));
+            Shape noiseShape = new Shape(chainOfSample.length, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3));
             double[] losses = new double[config.steps()];
             int tailFrom = config.steps() - Math.max(1, (int) Math.round(config.steps() * Result.FINAL_SHARE));
-            double[] tailSum = new double[lengths[lengths.length - 1]];
+            double[] tailSum = new double[Arrays.stream(idOfSample).max().orElse(0)];                // by chain id − 1
             for (int step = 0; step < config.steps(); step++) {
                 SplittableRandom r = new SplittableRandom(mix(seed, step));
-                long[] t = stratifiedTimesteps(r, lengthOfSample, trainSteps, seed, step, config.timestepWindow());
+                long[] t = stratifiedTimesteps(r, idOfSample, trainSteps, seed, step, config.timestepWindow());
                 long[] ids = batch.draw(r);
-                double[] lengthLoss;
+                double[] lengthLoss, chainLoss;
                 try (NDManager s = work.newSubManager()) {
                     Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x5DEECE66DL, step));
                     NDArray noise = s.randomNormal(noiseShape);                                   // [B, 4, h, w]
@@ -219,37 +252,82 @@ public final class MultiTokenInversion {
                             }
                         }
                     }
-                    lengthLoss = byLength(perSample, lengthOfSample);
+                    lengthLoss = meanBy(perSample, lengthOfSample);
+                    chainLoss = meanBy(perSample, idOfSample);
                     double total = 0;
                     for (float f : perSample) total += f;
                     losses[step] = total / perSample.length;
-                    for (int m : lengths) {
-                        if (!Double.isFinite(lengthLoss[m - 1])) {
+                    for (Chain c : chains.values()) {
+                        if (!Double.isFinite(chainLoss[c.id() - 1])) {
                             Map<String, NDArray> seen = new LinkedHashMap<>();
                             seen.put("query latents", z);
                             seen.put("noise", noise);
-                            for (String tk : Placeholders.tokens(Placeholders.baseForLength(m), m)) seen.put("embedding of " + tk, vectors.get(tk));
-                            throw new InversionDivergedException(step, lengthLoss[m - 1], m, NonFinite.first(seen).orElse(null));
+                            for (String tk : c.tokens()) seen.put("embedding of " + tk, vectors.get(tk));
+                            throw new InversionDivergedException(step, chainLoss[c.id() - 1], c.length(), NonFinite.first(seen).orElse(null));
                         }
                     }
                     adam.step(vectors, config.lrAt(step));
                 }
-                if (step >= tailFrom) for (int m : lengths) tailSum[m - 1] += lengthLoss[m - 1];
+                if (step >= tailFrom) for (Chain c : chains.values()) tailSum[c.id() - 1] += chainLoss[c.id() - 1];
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }
             Map<Integer, NDArray> result = new LinkedHashMap<>();
             Map<Integer, Double> finalLoss = new LinkedHashMap<>();
+            Map<Integer, Selection> selection = new LinkedHashMap<>();
             for (int m : lengths) {
-                finalLoss.put(m, tailSum[m - 1] / (config.steps() - tailFrom));
+                List<Chain> ofM = chains.values().stream().filter(c -> c.length() == m).toList();
+                Chain kept = ofM.get(0);
+                if (ofM.size() > 1) {
+                    double[] eval = evalLosses(z, ofM, tok, batch.injected(vectors), scheduler, seed, work);
+                    int best = 0;
+                    for (int i = 1; i < eval.length; i++) if (eval[i] < eval[best]) best = i;
+                    kept = ofM.get(best);
+                    selection.put(m, new Selection(eval, kept.restart()));
+                }
+                finalLoss.put(m, tailSum[kept.id() - 1] / (config.steps() - tailFrom));
                 NDList rows = new NDList();
-                for (String t : Placeholders.tokens(Placeholders.baseForLength(m), m)) rows.add(vectors.get(t));
+                for (String t : kept.tokens()) rows.add(vectors.get(t));
                 NDArray stacked = NDArrays.stack(rows);                                           // [m, C]
                 NDArray copy = out.create(stacked.toFloatArray(), stacked.getShape());
                 stacked.close();
                 result.put(m, copy);
             }
-            return new Result(result, losses, finalLoss);
+            return new Result(result, losses, finalLoss, selection);
         }
+    }
+
+    /**
+     * Each chain's mean denoising loss on the same {@link #EVAL_DRAWS} draws: t at stratum midpoints, one fixed noise
+     * per draw, the first template around the chain's sequence. No gradients.
+     */
+    private double[] evalLosses(NDArray z, List<Chain> chains, ClipTokenizer tok, Map<Long, NDArray> injected, Scheduler scheduler,
+                                long seed, NDManager work) {
+        int trainSteps = (int) scheduler.config().numTrainTimesteps(), e = EVAL_DRAWS;
+        int pass = config.microBatch() > 0 ? Math.min(config.microBatch(), e) : e;
+        long[] t = new long[e];
+        for (int i = 0; i < e; i++) t[i] = (long) ((i + 0.5) * trainSteps / e);
+        double[] eval = new double[chains.size()];
+        try (NDManager s = work.newSubManager()) {
+            Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x2545F4914F6CDD1DL, -1));
+            NDArray noise = s.randomNormal(new Shape(e, z.getShape().get(1), z.getShape().get(2), z.getShape().get(3))); // [E, 4, h, w]
+            for (int k = 0; k < chains.size(); k++) {
+                Chain c = chains.get(k);
+                long[] one = tok.encode(Templates.fill(config.templates().get(0), Placeholders.sequence(c.base(), c.length())));
+                double sum = 0;
+                for (int from = 0; from < e; from += pass) {
+                    int to = Math.min(e, from + pass);
+                    long[] ids = new long[one.length * (to - from)];
+                    for (int i = 0; i < to - from; i++) System.arraycopy(one, 0, ids, i * one.length, one.length);
+                    try (NDManager c2 = s.newSubManager()) {
+                        NDArray part = noise.get(from + ":" + to);
+                        part.attach(c2);
+                        for (float f : sampleLosses(c2, scheduler, z, part, Arrays.copyOfRange(t, from, to), ids, injected).toFloatArray()) sum += f;
+                    }
+                }
+                eval[k] = sum / e;
+            }
+        }
+        return eval;
     }
 
     /**
@@ -284,13 +362,14 @@ public final class MultiTokenInversion {
         }
     }
 
-    private static double[] byLength(float[] perSample, int[] lengthOfSample) {
-        int k = Arrays.stream(lengthOfSample).max().orElse(0);
+    /** Mean of perSample over the samples of each key 1..max (index key − 1; NaN for keys without samples). */
+    private static double[] meanBy(float[] perSample, int[] keyOfSample) {
+        int k = Arrays.stream(keyOfSample).max().orElse(0);
         double[] sum = new double[k];
         int[] n = new int[k];
         for (int i = 0; i < perSample.length; i++) {
-            sum[lengthOfSample[i] - 1] += perSample[i];
-            n[lengthOfSample[i] - 1]++;
+            sum[keyOfSample[i] - 1] += perSample[i];
+            n[keyOfSample[i] - 1]++;
         }
         for (int m = 0; m < k; m++) sum[m] = n[m] == 0 ? Double.NaN : sum[m] / n[m];
         return sum;
@@ -307,30 +386,30 @@ public final class MultiTokenInversion {
     /** Prompt drawing for a batch: each sample a random template around its length's sequence. */
     static final class Batch {
         private final ClipTokenizer tok;
-        private final int[] lengthOfSample;
+        private final Chain[] chainOfSample;
         private final List<String> templates;
         private final Map<String, long[]> cache = new HashMap<>();
 
-        Batch(ClipTokenizer tok, int[] lengthOfSample, List<String> templates) {
+        Batch(ClipTokenizer tok, Chain[] chainOfSample, List<String> templates) {
             this.tok = tok;
-            this.lengthOfSample = lengthOfSample;
+            this.chainOfSample = chainOfSample;
             this.templates = templates;
-            for (int m : Arrays.stream(lengthOfSample).distinct().toArray()) checkSequence(m);
+            for (Chain c : Arrays.stream(chainOfSample).distinct().toList()) checkSequence(c);
         }
 
         /** Token ids B × L (row-major) of one random prompt per sample. */
         long[] draw(SplittableRandom r) {
             int len = tok.maxLength();
-            long[] ids = new long[lengthOfSample.length * len];
-            for (int i = 0; i < lengthOfSample.length; i++) {
-                String prompt = prompt(templates.get(r.nextInt(templates.size())), lengthOfSample[i]);
+            long[] ids = new long[chainOfSample.length * len];
+            for (int i = 0; i < chainOfSample.length; i++) {
+                String prompt = prompt(templates.get(r.nextInt(templates.size())), chainOfSample[i]);
                 System.arraycopy(cache.computeIfAbsent(prompt, tok::encode), 0, ids, i * len, len);
             }
             return ids;
         }
 
-        String prompt(String template, int m) {
-            return Templates.fill(template, Placeholders.sequence(Placeholders.baseForLength(m), m));
+        String prompt(String template, Chain c) {
+            return Templates.fill(template, Placeholders.sequence(c.base(), c.length()));
         }
 
         /** Token id → vector, for ClipTextModel.embed. */
@@ -341,9 +420,10 @@ public final class MultiTokenInversion {
         }
 
         /** The sequence alone must tokenize to exactly its placeholder ids (no BPE split of a placeholder). */
-        private void checkSequence(int m) {
-            int[] ids = tok.encodeUnpadded(Placeholders.sequence(Placeholders.baseForLength(m), m));
-            List<String> names = Placeholders.tokens(Placeholders.baseForLength(m), m);
+        private void checkSequence(Chain c) {
+            int m = c.length();
+            int[] ids = tok.encodeUnpadded(Placeholders.sequence(c.base(), m));
+            List<String> names = c.tokens();
             boolean ok = ids.length == m + 2;
             for (int i = 0; ok && i < m; i++) ok = ids[i + 1] == tok.tokenId(names.get(i));
             if (!ok) {

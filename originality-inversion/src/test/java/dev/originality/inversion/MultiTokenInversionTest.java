@@ -80,6 +80,27 @@ class MultiTokenInversionTest {
         assertThat(r.finalLoss().values()).doesNotHaveDuplicates();
     }
 
+    /** Restarts: every length keeps the chain with the lowest loss on the fixed draws; the same seed keeps the same. */
+    @Test
+    void restartsKeepTheChainWithTheLowestEvalLoss() {
+        var cfg = InversionConfig.tiny().withRestarts(1).withSteps(10);
+        assertThat(cfg.batch()).isEqualTo(4);                                   // K = 2 lengths x 2 chains, one sample each
+        var a = new MultiTokenInversion(sd, cfg).run(query.pixels(), m, null);
+        var b = new MultiTokenInversion(sd, cfg).run(query.pixels(), m, null);
+        assertThat(a.selection().keySet()).containsExactly(1, 2);
+        for (int len = 1; len <= 2; len++) {
+            double[] eval = a.selection().get(len).evalLoss();
+            assertThat(eval).hasSize(2);
+            for (double e : eval) assertThat(e).isFinite().isPositive();
+            assertThat(eval[0]).isNotEqualTo(eval[1]);
+            assertThat(a.selection().get(len).kept()).isEqualTo(eval[0] <= eval[1] ? 0 : 1);
+            assertThat(b.selection().get(len).evalLoss()).containsExactly(eval);
+            assertThat(a.embeddings().get(len).toFloatArray()).containsExactly(b.embeddings().get(len).toFloatArray());
+            assertThat(a.embeddings().get(len).getShape().get(0)).isEqualTo(len);
+        }
+        assertThat(new MultiTokenInversion(sd, InversionConfig.tiny().withSteps(2)).run(query.pixels(), m, null).selection()).isEmpty();
+    }
+
     /** Micro-batches change memory, not the maths: same draws, gradients summed over passes, so the same vectors up to rounding. */
     @Test
     void microBatchesGiveTheWholeBatchResult() {

@@ -68,6 +68,7 @@ public final class OriginalityScorer {
             Map<Integer, List<BufferedImage>> images = new TreeMap<>();
             Map<Integer, float[]> vectors = new TreeMap<>();
             List<Verdict> results = new ArrayList<>();
+            Map<Integer, MultiTokenInversion.Selection> selection;
             long width = sd.textEncoder().config().hiddenSize();
             double[] seconds = new double[2];
             long t0 = System.nanoTime();
@@ -84,9 +85,10 @@ public final class OriginalityScorer {
                     results.add(session.judge(e.getKey(), e.getValue(), drawn.get(e.getKey()), inv.finalLoss().get(e.getKey())));
                 }
                 seconds[1] = (System.nanoTime() - t1) / 1e9;
+                selection = inv.selection();
             } else {
                 double[] reconTime = {0};
-                inversion.runSequential(q.pixels(), m, (step, loss, byLength) -> {}, (len, vecs, loss) -> {
+                selection = inversion.runSequential(q.pixels(), m, (step, loss, byLength) -> {}, (len, vecs, loss) -> {
                     long t1 = System.nanoTime();
                     Map<Integer, List<BufferedImage>> drawn = rec.draw(Map.of(len, vecs), i -> {});
                     vectors.put(len, vecs.toFloatArray());
@@ -96,7 +98,7 @@ public final class OriginalityScorer {
                     reconTime[0] += (System.nanoTime() - t1) / 1e9;
                     progress.step(len, "m=" + len + " " + r.brief() + (r.passed() ? " passed" : ""));
                     return !r.passed();
-                });
+                }).selection();
                 seconds[1] = reconTime[0];
                 seconds[0] = (System.nanoTime() - t0) / 1e9 - seconds[1];
             }
@@ -108,7 +110,7 @@ public final class OriginalityScorer {
                 }
             }
             return new Score(query, q.preprocessing(), judge.describe(), session.note(), results, min, images, vectors, (int) width,
-                    seconds[0], seconds[1]);
+                    seconds[0], seconds[1], selection);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.originality.measure.score;
 
+import dev.originality.inversion.MultiTokenInversion;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,8 @@ import java.util.Map;
  */
 public record Score(BufferedImage query, String preprocessing, Judge.Description judge, Judge.QueryNote queryNote,
                     List<Verdict> perLength, Integer minTokens, Map<Integer, List<BufferedImage>> images, Map<Integer, float[]> embeddings,
-                    int embeddingWidth, double inversionSeconds, double reconstructionSeconds) {
+                    int embeddingWidth, double inversionSeconds, double reconstructionSeconds,
+                    Map<Integer, MultiTokenInversion.Selection> selection) {
 
     public String verdict() {
         return minTokens == null ? "+" : Integer.toString(minTokens);

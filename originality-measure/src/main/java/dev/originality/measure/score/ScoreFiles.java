@@ -90,6 +90,13 @@ public final class ScoreFiles {
             l.putObject("passes_at_ci95").put("best", r.passesAtBest()).put("worst", r.passesAtWorst());
             l.put("samples", r.samples());
             LengthResult.putNumber(l, "final_loss", r.finalLoss());
+            var chosen = s.selection().get(r.tokens());
+            if (chosen != null) {                        // restarts: every chain's loss on the fixed draws, and the one kept
+                ObjectNode restarts = l.putObject("restarts");
+                ArrayNode eval = restarts.putArray("eval_loss");
+                for (double x : chosen.evalLoss()) eval.add(x);
+                restarts.put("kept", chosen.kept());
+            }
             r.toJson(l);
         }
         o.put("preprocessing", s.preprocessing());

@@ -18,7 +18,7 @@ class VerdictRangeTest {
     }
 
     private static Score score(List<Verdict> lengths, Integer min) {
-        return new Score(null, "", null, null, lengths, min, Map.of(), Map.of(), 8, 0, 0);
+        return new Score(null, "", null, null, lengths, min, Map.of(), Map.of(), 8, 0, 0, Map.of());
     }
 
     @Test
