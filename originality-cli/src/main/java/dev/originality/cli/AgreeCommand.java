@@ -31,6 +31,7 @@ final class AgreeCommand implements Callable<Integer> {
         Agreement a = Agreement.of(reference, candidate);
         String md = a.markdown();
         spec.commandLine().getOut().print(md);
+        spec.commandLine().getOut().flush();                          // autoflush is on println only
         if (out != null) {
             Files.createDirectories(out);
             AtomicFiles.writeString(out.resolve("agreement.md"), "# Agreement\n\n" + md);

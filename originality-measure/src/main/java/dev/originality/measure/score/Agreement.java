@@ -176,7 +176,11 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
                 : String.format(Locale.ROOT, "inversion %d x %d%s, %d samples x %d %s steps", inv.path("steps").asInt(), inv.path("batch").asInt(),
                         inv.path("timestepWindow").asInt() > 1 ? " (timestep window " + inv.path("timestepWindow").asInt() + ")" : "",
                         c.path("samples").asInt(), c.path("steps").asInt(), c.path("scheduler").asText());
-        boolean mixed = scores.values().stream().map(e -> e.json().path("config").toString()).distinct().count() > 1;
+        boolean mixed = scores.values().stream().map(e -> {                // maxBatch moves only rounding: not a setting here
+            JsonNode cfg = e.json().path("config").deepCopy();
+            if (cfg instanceof ObjectNode o) o.remove("maxBatch");
+            return cfg.toString();
+        }).distinct().count() > 1;
         double[] secs = scores.values().stream().mapToDouble(e -> e.json().path("seconds").path("total").asDouble(Double.NaN))
                 .filter(Double::isFinite).sorted().toArray();
         double median = secs.length == 0 ? Double.NaN : (secs[(secs.length - 1) / 2] + secs[secs.length / 2]) / 2;
