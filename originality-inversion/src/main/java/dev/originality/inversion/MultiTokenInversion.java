@@ -151,21 +151,10 @@ public final class MultiTokenInversion {
      */
     static long[] stratifiedTimesteps(SplittableRandom r, int[] chainOfSample, int trainSteps) {
         long[] t = new long[chainOfSample.length];
-        Map<Integer, List<Integer>> byChain = new TreeMap<>();
-        for (int i = 0; i < t.length; i++) byChain.computeIfAbsent(chainOfSample[i], k -> new ArrayList<>()).add(i);
-        for (List<Integer> idx : byChain.values()) {
+        for (List<Integer> idx : samplesByChain(chainOfSample).values()) {
             int n = idx.size();
-            int[] strata = new int[n];
-            for (int j = 0; j < n; j++) strata[j] = j;
-            for (int j = n - 1; j > 0; j--) {                // Fisher-Yates: which sample gets which stratum
-                int k = r.nextInt(j + 1), x = strata[j];
-                strata[j] = strata[k];
-                strata[k] = x;
-            }
-            for (int j = 0; j < n; j++) {
-                long lo = (long) strata[j] * trainSteps / n, hi = (long) (strata[j] + 1) * trainSteps / n;
-                t[idx.get(j)] = hi > lo ? lo + r.nextLong(hi - lo) : lo;
-            }
+            int[] strata = permutation(n, r);                  // which sample gets which stratum
+            for (int j = 0; j < n; j++) t[idx.get(j)] = inStratum(strata[j], n, trainSteps, r);
         }
         return t;
     }
@@ -180,27 +169,39 @@ public final class MultiTokenInversion {
     static long[] stratifiedTimesteps(SplittableRandom r, int[] chainOfSample, int trainSteps, long seed, int step, int window) {
         if (window <= 1) return stratifiedTimesteps(r, chainOfSample, trainSteps);
         long[] t = new long[chainOfSample.length];
-        Map<Integer, List<Integer>> byChain = new TreeMap<>();
-        for (int i = 0; i < t.length; i++) byChain.computeIfAbsent(chainOfSample[i], k -> new ArrayList<>()).add(i);
         int w = step / window, at = step % window;
-        for (Map.Entry<Integer, List<Integer>> e : byChain.entrySet()) {
+        for (Map.Entry<Integer, List<Integer>> e : samplesByChain(chainOfSample).entrySet()) {
             List<Integer> idx = e.getValue();
             int n = idx.size(), strataCount = n * window;
-            SplittableRandom order = new SplittableRandom(mix(mix(seed ^ 0x3C6EF372FE94F82BL, w), e.getKey()));
-            int[] strata = new int[strataCount];
-            for (int j = 0; j < strataCount; j++) strata[j] = j;
-            for (int j = strataCount - 1; j > 0; j--) {      // Fisher-Yates over the window's strata
-                int k = order.nextInt(j + 1), x = strata[j];
-                strata[j] = strata[k];
-                strata[k] = x;
-            }
-            for (int j = 0; j < n; j++) {
-                int s = strata[at * n + j];
-                long lo = (long) s * trainSteps / strataCount, hi = (long) (s + 1) * trainSteps / strataCount;
-                t[idx.get(j)] = hi > lo ? lo + r.nextLong(hi - lo) : lo;
-            }
+            int[] strata = permutation(strataCount, new SplittableRandom(mix(mix(seed ^ 0x3C6EF372FE94F82BL, w), e.getKey())));
+            for (int j = 0; j < n; j++) t[idx.get(j)] = inStratum(strata[at * n + j], strataCount, trainSteps, r);
         }
         return t;
+    }
+
+    /** Chain id → its sample indices, chains in id order. */
+    private static Map<Integer, List<Integer>> samplesByChain(int[] chainOfSample) {
+        Map<Integer, List<Integer>> byChain = new TreeMap<>();
+        for (int i = 0; i < chainOfSample.length; i++) byChain.computeIfAbsent(chainOfSample[i], k -> new ArrayList<>()).add(i);
+        return byChain;
+    }
+
+    /** A random order of 0..n−1 (Fisher-Yates, n − 1 draws of r). */
+    private static int[] permutation(int n, SplittableRandom r) {
+        int[] p = new int[n];
+        for (int j = 0; j < n; j++) p[j] = j;
+        for (int j = n - 1; j > 0; j--) {
+            int k = r.nextInt(j + 1), x = p[j];
+            p[j] = p[k];
+            p[k] = x;
+        }
+        return p;
+    }
+
+    /** A uniform t in stratum s of `of` equal strata of [0, trainSteps). */
+    private static long inStratum(int s, int of, int trainSteps, SplittableRandom r) {
+        long lo = (long) s * trainSteps / of, hi = (long) (s + 1) * trainSteps / of;
+        return hi > lo ? lo + r.nextLong(hi - lo) : lo;
     }
 
     private Result train(NDArray z, Chain[] chainOfSample, long seed, NDManager work, NDManager out, Listener listener) {
