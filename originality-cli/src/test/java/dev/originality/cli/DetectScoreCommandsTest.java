@@ -98,6 +98,27 @@ class DetectScoreCommandsTest {
         assertThat(Files.readAllBytes(out.resolve("a/score.json"))).isEqualTo(before);
     }
 
+    /** --restarts: score.json and the report say which chain each length kept, and a too-small batch is one line. */
+    @Test
+    void scoreWithRestartsRecordsEveryChainAndTheOneKept() throws Exception {
+        Path a = render("a.png", 1), out = tmp.resolve("restarts");
+        var r = run("score", a.toString(), "--model", TINY, "--preset", "tiny", "--restarts", "1", "--seed", "2", "--out", out.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode s = JSON.readTree(out.resolve("a/score.json").toFile());
+        assertThat(s.path("config").path("inversion").path("restarts").asInt()).isEqualTo(1);
+        for (JsonNode length : s.path("per_length")) {
+            JsonNode eval = length.path("restarts").path("eval_loss");
+            assertThat(eval).hasSize(2);
+            int kept = length.path("restarts").path("kept").asInt();
+            assertThat(eval.get(kept).asDouble()).isLessThanOrEqualTo(eval.get(1 - kept).asDouble());
+        }
+        assertThat(Files.readString(out.resolve("a/report.html"))).contains("chain ", " of 2 kept; losses ");
+        var tooSmall = run("score", a.toString(), "--model", TINY, "--preset", "tiny", "--batch", "3", "--restarts", "1", "--out", out.toString());
+        assertThat(tooSmall.code()).isEqualTo(2);
+        assertThat(tooSmall.err().strip().lines()).hasSize(1);
+        assertThat(tooSmall.err()).contains("expected >= 4 (K x (restarts + 1)), found 3");
+    }
+
     @Test
     void scoreRefusesBadSettings() {
         assertThat(run("score", "x.png", "--threshold", "0", "--out", tmp.toString()).code()).isEqualTo(2);

@@ -37,7 +37,14 @@ final class ScoreReport {
         for (Verdict r : s.perLength()) {
             b.append("<tr><td>").append(r.tokens()).append("</td>");
             for (String cell : r.cells()) b.append("<td>").append(Html.esc(cell)).append("</td>");
-            b.append("<td class=\"").append(r.passed() ? "pass\">pass" : "fail\">fail").append("</td><td>");
+            b.append("<td class=\"").append(r.passed() ? "pass\">pass" : "fail\">fail");
+            var chosen = s.selection().get(r.tokens());
+            if (chosen != null) {                                 // restarts: which chain drew these, and every chain's loss
+                b.append("<br><small>chain ").append(chosen.kept() + 1).append(" of ").append(chosen.evalLoss().length).append(" kept; losses ");
+                for (int k = 0; k < chosen.evalLoss().length; k++) b.append(k == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.5f", chosen.evalLoss()[k]));
+                b.append("</small>");
+            }
+            b.append("</td><td>");
             List<Verdict.SampleNote> notes = r.notes();
             for (int j = 0; j < notes.size(); j++) {
                 image(b, String.format(Locale.ROOT, "m%d/%02d.png", r.tokens(), j), notes.get(j), c.seed() + j, "m=" + r.tokens() + " sample " + j);
