@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.originality.diffusion.io.AtomicFiles;
 import dev.originality.diffusion.io.PngImages;
 import dev.originality.measure.score.OriginalityScorer;
+import dev.originality.measure.score.Score;
 import dev.originality.measure.score.ScoreRun;
 import dev.originality.shapes.DatasetSpec;
 import dev.originality.shapes.PairRule;
@@ -86,7 +87,7 @@ public final class OriginalityStudy {
                 String v = r.path("verdict").asText();
                 List<String> range = new ArrayList<>();
                 r.path("verdict_range_ci95").forEach(x -> range.add(x.asText()));
-                rows.add(new Row(g, i, scenes.get(i).caption(), v, v.equals("+") ? k + 1 : Integer.parseInt(v), rates, range,
+                rows.add(new Row(g, i, scenes.get(i).caption(), v, Score.verdictRank(v, k), rates, range,
                         r.path("seconds").isNumber() ? r.path("seconds").asDouble() : null));
             }
         }

@@ -73,7 +73,7 @@ public final class MultiTokenInversion {
     record Chain(int id, int length, int restart, String base) {
         static Chain of(InversionConfig c, int id) {
             int m = c.lengthOfChain(id), r = c.restartOfChain(id);
-            return new Chain(id, m, r, r == 0 ? Placeholders.baseForLength(m) : "<s" + m + "r" + r + "*>");
+            return new Chain(id, m, r, Placeholders.baseForChain(m, r));
         }
 
         List<String> tokens() {
@@ -125,18 +125,17 @@ public final class MultiTokenInversion {
         Map<Integer, Selection> selection = new LinkedHashMap<>();
         List<Double> losses = new ArrayList<>();
         int chains = config.chainsPerLength();
+        InversionConfig oneLength = config.withMaxTokens(1);                  // the joint layout over one length's chains
         try (NDManager work = out.newSubManager()) {
             NDArray z = encodeLatents(image, work);
             for (int m = 1; m <= config.maxTokens(); m++) {
                 Chain[] chainOfSample = new Chain[config.batch()];
-                for (int i = 0; i < chainOfSample.length; i++) {             // the whole batch, in even blocks over m's chains
-                    chainOfSample[i] = Chain.of(config, (m - 1) * chains + 1 + (int) ((long) i * chains / chainOfSample.length));
-                }
+                for (int i = 0; i < chainOfSample.length; i++) chainOfSample[i] = Chain.of(config, (m - 1) * chains + oneLength.chainOfSample(i));
                 long seed = config.seed() * 31 + m;                  // each length its own stream
                 Result r = train(z, chainOfSample, seed, work, out, listener);
                 all.put(m, r.embeddings().get(m));
                 finalLoss.put(m, r.finalLoss().get(m));
-                if (r.selection().containsKey(m)) selection.put(m, r.selection().get(m));
+                selection.putAll(r.selection());
                 for (double l : r.losses()) losses.add(l);
                 if (!callback.afterLength(m, r.embeddings().get(m), r.finalLoss().get(m))) break;
             }

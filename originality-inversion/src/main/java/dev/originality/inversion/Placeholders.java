@@ -19,6 +19,11 @@ public final class Placeholders {
         return "<s" + m + "*>";
     }
 
+    /** The base name of restart r (0 = the length's own base) of length m: "<s2r1*>" for the second chain of length 2. */
+    public static String baseForChain(int m, int r) {
+        return r == 0 ? baseForLength(m) : "<s" + m + "r" + r + "*>";
+    }
+
     /** Token i (1-based) of a base: "<s*>" → "<s*i>"; a base without closing '>' gets i appended. */
     public static String token(String base, int i) {
         return base.endsWith(">") ? base.substring(0, base.length() - 1) + i + ">" : base + i;

@@ -62,8 +62,8 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
             int kMax = r.path("per_length").size();
             JsonNode range = r.path("verdict_range_ci95");
             pairs.add(new Pair(e.getValue().name(), r.path("verdict").asText(), k.path("verdict").asText(),
-                    rank(r.path("verdict").asText(), kMax), rank(k.path("verdict").asText(), k.path("per_length").size()),
-                    rank(range.path(0).asText(r.path("verdict").asText()), kMax), rank(range.path(1).asText(r.path("verdict").asText()), kMax),
+                    Score.verdictRank(r.path("verdict").asText(), kMax), Score.verdictRank(k.path("verdict").asText(), k.path("per_length").size()),
+                    Score.verdictRank(range.path(0).asText(r.path("verdict").asText()), kMax), Score.verdictRank(range.path(1).asText(r.path("verdict").asText()), kMax),
                     rates(r), rates(k)));
         }
         List<String> onlyCand = cand.entrySet().stream().filter(e -> !ref.containsKey(e.getKey())).map(e -> e.getValue().name()).toList();
@@ -187,10 +187,6 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
         double median = secs.length == 0 ? Double.NaN : (secs[(secs.length - 1) / 2] + secs[secs.length / 2]) / 2;
         return new Side(root.toString(), mixed ? setting + " (and others)" : setting, median,
                 (double) inv.path("steps").asInt() * inv.path("batch").asInt());
-    }
-
-    static int rank(String verdict, int k) {
-        return verdict.equals("+") ? k + 1 : Integer.parseInt(verdict);
     }
 
     private static String label(int rank, Pair p) {

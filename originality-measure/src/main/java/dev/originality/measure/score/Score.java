@@ -22,6 +22,11 @@ public record Score(BufferedImage query, String preprocessing, Judge.Description
                     int embeddingWidth, double inversionSeconds, double reconstructionSeconds,
                     Map<Integer, MultiTokenInversion.Selection> selection) {
 
+    /** A verdict as a number for ordering and averages: "1".."K" as themselves, "+" as K + 1. */
+    public static int verdictRank(String verdict, int k) {
+        return verdict.equals("+") ? k + 1 : Integer.parseInt(verdict);
+    }
+
     public String verdict() {
         return minTokens == null ? "+" : Integer.toString(minTokens);
     }
