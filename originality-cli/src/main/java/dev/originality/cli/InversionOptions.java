@@ -29,6 +29,10 @@ final class InversionOptions {
             + "the chain with the lowest denoising loss on fixed draws (default: the preset's, 0); the batch must hold K x (R + 1)")
     Integer restarts;
 
+    @Option(names = "--init-noise", paramLabel = "SIGMA", description = "start every placeholder vector at the init word plus "
+            + "SIGMA x its rms x N(0, 1) per coordinate, so tokens and chains start apart (default: the preset's, 0 = the paper)")
+    Double initNoise;
+
     InversionConfig apply(InversionConfig c) {
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);
@@ -37,6 +41,7 @@ final class InversionOptions {
         if (microBatch != null) c = c.withMicroBatch(microBatch);
         if (timestepWindow != null) c = c.withTimestepWindow(timestepWindow);
         if (restarts != null) c = c.withRestarts(restarts);
+        if (initNoise != null) c = c.withInitNoise(initNoise);
         return c;
     }
 }

@@ -102,6 +102,7 @@ final class InvertCommand implements Callable<Integer> {
             meta.put("micro_batch", Integer.toString(cfg.microBatch()));
             if (cfg.timestepWindow() > 1) meta.put("timestep_window", Integer.toString(cfg.timestepWindow()));
             if (cfg.restarts() > 0) meta.put("restarts", Integer.toString(cfg.restarts()));
+            if (cfg.initNoise() > 0) meta.put("init_noise", Double.toString(cfg.initNoise()));
             meta.put("max_tokens", Integer.toString(cfg.maxTokens()));
             meta.put("init_token", cfg.initToken());
             meta.put("templates", templates != null ? templates : "synthetic");

@@ -31,11 +31,16 @@ import java.util.List;
  *                    length's search now and then ends in a basin that draws one element of two (its rate 0 where the
  *                    next length's is 1), which raises the verdict; R chains make that rarer at the same batch. 0: one
  *                    chain. Left out of JSON when 0.
+ * @param initNoise   σ: every placeholder vector starts at the init word's embedding plus σ · rms(embedding) · N(0, 1) per
+ *                    coordinate, drawn from the seed and the token's place in the batch, so the m tokens of a length and
+ *                    the chains of restarts start apart instead of identical. 0: the paper's identical start. Left out of
+ *                    JSON when 0.
  */
 public record InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
                               String initToken, List<String> templates, int microBatch,
                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) int timestepWindow,
-                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) int restarts) {
+                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) int restarts,
+                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) double initNoise) {
     /**
      * Default init word for the shapes world: "and" joins the element phrases of nearly every
      * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
@@ -67,6 +72,9 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         if (timestepWindow < 0) {
             throw new IllegalArgumentException("timestep window must be >= 0 (0 = within each step), found " + timestepWindow);
         }
+        if (!(initNoise >= 0) || Double.isInfinite(initNoise)) {
+            throw new IllegalArgumentException("init noise must be a finite number >= 0, found " + initNoise);
+        }
         templates = List.copyOf(templates);
         if (templates.isEmpty()) throw new IllegalArgumentException("templates must not be empty");
         for (String t : templates) {
@@ -76,7 +84,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
 
     /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
     public static InversionConfig tiny() {
-        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0);
+        return new InversionConfig(2, 30, 4, 5e-2, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0);
     }
 
     /**
@@ -85,12 +93,12 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
      * 1000 reach the caption's own reconstruction rate at m = 2.
      */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 1000, 20, 5e-3, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0);
+        return new InversionConfig(5, 1000, 20, 5e-3, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0);
     }
 
     /** App. E.1: K = 5, batch 20, lr 5e-4, 2000 steps, AdamW. */
     public static InversionConfig paper() {
-        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0);
+        return new InversionConfig(5, 2000, 20, 5e-4, "constant", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0);
     }
 
     /** "tiny", "cpu" or "paper". */
@@ -113,17 +121,18 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         return restarts + 1;
     }
 
-    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow, restarts); }
-    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow, restarts); }
-    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w, restarts); }
-    public InversionConfig withRestarts(int r) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, r); }
-    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow, restarts); }
+    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow, restarts, initNoise); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow, restarts, initNoise); }
+    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w, restarts, initNoise); }
+    public InversionConfig withRestarts(int r) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, r, initNoise); }
+    public InversionConfig withInitNoise(double sigma) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, sigma); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow, restarts, initNoise); }
 
     /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
     public double lrAt(int step) {

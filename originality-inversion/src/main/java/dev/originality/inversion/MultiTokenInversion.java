@@ -52,9 +52,11 @@ public final class MultiTokenInversion {
      * @param losses     batch loss per step
      * @param finalLoss  length m → its own loss, averaged over the last tenth of the steps (one step is
      *                   too noisy when a length gets a few samples of the batch)
+     * @param chains     length m → every chain's vectors [m, C] in restart order (one without restarts; the kept one is also
+     *                   in embeddings), for studies of how often a chain's search succeeds
      */
     public record Result(Map<Integer, NDArray> embeddings, double[] losses, Map<Integer, Double> finalLoss,
-                         Map<Integer, Selection> selection) {
+                         Map<Integer, Selection> selection, Map<Integer, List<NDArray>> chains) {
         /** The share of the steps over which {@link #finalLoss} is averaged. */
         public static final double FINAL_SHARE = 0.1;
     }
@@ -123,6 +125,7 @@ public final class MultiTokenInversion {
         Map<Integer, NDArray> all = new LinkedHashMap<>();
         Map<Integer, Double> finalLoss = new LinkedHashMap<>();
         Map<Integer, Selection> selection = new LinkedHashMap<>();
+        Map<Integer, List<NDArray>> chainVectors = new LinkedHashMap<>();
         List<Double> losses = new ArrayList<>();
         int chains = config.chainsPerLength();
         InversionConfig oneLength = config.withMaxTokens(1);                  // the joint layout over one length's chains
@@ -136,11 +139,12 @@ public final class MultiTokenInversion {
                 all.put(m, r.embeddings().get(m));
                 finalLoss.put(m, r.finalLoss().get(m));
                 selection.putAll(r.selection());
+                chainVectors.putAll(r.chains());
                 for (double l : r.losses()) losses.add(l);
                 if (!callback.afterLength(m, r.embeddings().get(m), r.finalLoss().get(m))) break;
             }
         }
-        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss, selection);
+        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss, selection, chainVectors);
     }
 
     /**
@@ -215,12 +219,12 @@ public final class MultiTokenInversion {
         try (NDManager pm = NDManager.newBaseManager(z.getDevice());
              EmbeddingAdamW adam = new EmbeddingAdamW(config.weightDecay());
              Scheduler scheduler = Schedulers.named("ddpm", sd.schedulerConfig())) {
-            NDArray init = initEmbedding(tok, pm);                                               // [C]
+            float[] init = initEmbedding(tok);                                                  // [C]
             Map<String, NDArray> vectors = new LinkedHashMap<>();                                // token → [C]
-            for (String t : tokens) {
-                NDArray v = init.duplicate();
+            for (int i = 0; i < tokens.size(); i++) {
+                NDArray v = pm.create(startVector(init, seed, i));
                 v.setRequiresGradient(true);
-                vectors.put(t, v);
+                vectors.put(tokens.get(i), v);
             }
             Batch batch = new Batch(tok, chainOfSample, config.templates());
             int trainSteps = (int) scheduler.config().numTrainTimesteps();
@@ -274,6 +278,7 @@ public final class MultiTokenInversion {
             Map<Integer, NDArray> result = new LinkedHashMap<>();
             Map<Integer, Double> finalLoss = new LinkedHashMap<>();
             Map<Integer, Selection> selection = new LinkedHashMap<>();
+            Map<Integer, List<NDArray>> chainVectors = new LinkedHashMap<>();
             for (int m : lengths) {
                 List<Chain> ofM = chains.values().stream().filter(c -> c.length() == m).toList();
                 Chain kept = ofM.get(0);
@@ -285,14 +290,12 @@ public final class MultiTokenInversion {
                     selection.put(m, new Selection(eval, kept.restart()));
                 }
                 finalLoss.put(m, tailSum[kept.id() - 1] / (config.steps() - tailFrom));
-                NDList rows = new NDList();
-                for (String t : kept.tokens()) rows.add(vectors.get(t));
-                NDArray stacked = NDArrays.stack(rows);                                           // [m, C]
-                NDArray copy = out.create(stacked.toFloatArray(), stacked.getShape());
-                stacked.close();
-                result.put(m, copy);
+                List<NDArray> all = new ArrayList<>();
+                for (Chain c : ofM) all.add(stackedCopy(c, vectors, out));
+                chainVectors.put(m, List.copyOf(all));
+                result.put(m, all.get(ofM.indexOf(kept)));
             }
-            return new Result(result, losses, finalLoss, selection);
+            return new Result(result, losses, finalLoss, selection, chainVectors);
         }
     }
 
@@ -349,8 +352,32 @@ public final class MultiTokenInversion {
         return d.mul(d).reshape(new Shape(b, -1)).mean(new int[] {1});            // libtorch via DJL: one axis only
     }
 
-    /** The init word's row of the frozen token table, copied into m. */
-    private NDArray initEmbedding(ClipTokenizer tok, NDManager m) {
+    /** A chain's vectors stacked into a copy in out: [m, C]. */
+    private static NDArray stackedCopy(Chain c, Map<String, NDArray> vectors, NDManager out) {
+        NDList rows = new NDList();
+        for (String t : c.tokens()) rows.add(vectors.get(t));
+        try (NDArray stacked = NDArrays.stack(rows)) {                                         // [m, C]
+            return out.create(stacked.toFloatArray(), stacked.getShape());
+        }
+    }
+
+    /**
+     * Start of the batch's i-th placeholder vector: the init word's embedding, plus with {@link InversionConfig#initNoise}
+     * σ · rms(init) · N(0, 1) per coordinate from (seed, i) — Java's generator, so the start is the same on any device.
+     */
+    float[] startVector(float[] init, long seed, int i) {
+        float[] v = init.clone();
+        if (config.initNoise() == 0) return v;
+        double sq = 0;
+        for (float x : init) sq += (double) x * x;
+        double scale = config.initNoise() * Math.sqrt(sq / init.length);
+        java.util.Random r = new java.util.Random(mix(seed ^ 0x7F4A7C159E3779B9L, i));
+        for (int j = 0; j < v.length; j++) v[j] += (float) (scale * r.nextGaussian());
+        return v;
+    }
+
+    /** The init word's row of the frozen token table: [C]. */
+    private float[] initEmbedding(ClipTokenizer tok) {
         int[] ids = tok.encodeUnpadded(config.initToken());
         if (ids.length != 3) {
             throw new IllegalArgumentException("init token '" + config.initToken() + "' must be a single token of the model's "
@@ -358,7 +385,7 @@ public final class MultiTokenInversion {
         }
         NDArray table = sd.textEncoder().parameters().get("text_model.embeddings.token_embedding.weight"); // [V, C]
         try (NDArray row = table.get(ids[1])) {
-            return m.create(row.toFloatArray(), new Shape(row.getShape().get(0)));
+            return row.toFloatArray();
         }
     }
 

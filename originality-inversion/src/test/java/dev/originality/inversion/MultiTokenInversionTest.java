@@ -97,8 +97,37 @@ class MultiTokenInversionTest {
             assertThat(b.selection().get(len).evalLoss()).containsExactly(eval);
             assertThat(a.embeddings().get(len).toFloatArray()).containsExactly(b.embeddings().get(len).toFloatArray());
             assertThat(a.embeddings().get(len).getShape().get(0)).isEqualTo(len);
+            List<NDArray> chains = a.chains().get(len);                        // every chain, the kept one among them
+            assertThat(chains).hasSize(2);
+            assertThat(chains.get(a.selection().get(len).kept()).toFloatArray()).containsExactly(a.embeddings().get(len).toFloatArray());
+            assertThat(chains.get(0).toFloatArray()).isNotEqualTo(chains.get(1).toFloatArray());
         }
-        assertThat(new MultiTokenInversion(sd, InversionConfig.tiny().withSteps(2)).run(query.pixels(), m, null).selection()).isEmpty();
+        var single = new MultiTokenInversion(sd, InversionConfig.tiny().withSteps(2)).run(query.pixels(), m, null);
+        assertThat(single.selection()).isEmpty();
+        assertThat(single.chains().get(2)).hasSize(1);
+    }
+
+    /** Init noise: σ · rms(init) per coordinate, a different start for every token of the batch, the same for the same seed. */
+    @Test
+    void initNoiseSpreadsTheStartsByItsScale() {
+        float[] init = initRow("and");
+        var plain = new MultiTokenInversion(sd, InversionConfig.tiny());
+        assertThat(plain.startVector(init, 3, 0)).containsExactly(init);
+        var noisy = new MultiTokenInversion(sd, InversionConfig.tiny().withInitNoise(2));
+        float[] a = noisy.startVector(init, 3, 0), b = noisy.startVector(init, 3, 1);
+        assertThat(noisy.startVector(init, 3, 0)).containsExactly(a);
+        assertThat(a).isNotEqualTo(b);
+        double rms = rms(init), moved = 0;
+        for (int j = 0; j < init.length; j++) moved += (a[j] - init[j]) * (double) (a[j] - init[j]);
+        moved = Math.sqrt(moved / init.length);
+        assertThat(moved / rms).as("rms of the offset over rms of init").isBetween(1.4, 2.6);   // 32 draws of N(0, 2²)
+        assertThatThrownBy(() -> InversionConfig.tiny().withInitNoise(-1)).hasMessageContaining("init noise must be a finite number >= 0");
+    }
+
+    private static double rms(float[] v) {
+        double s = 0;
+        for (float x : v) s += x * (double) x;
+        return Math.sqrt(s / v.length);
     }
 
     /** Micro-batches change memory, not the maths: same draws, gradients summed over passes, so the same vectors up to rounding. */

@@ -175,7 +175,8 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
         String setting = inv.isMissingNode() ? c.toString()
                 : String.format(Locale.ROOT, "inversion %d x %d%s, %d samples x %d %s steps", inv.path("steps").asInt(), inv.path("batch").asInt(),
                         (inv.path("restarts").asInt() > 0 ? ", " + inv.path("restarts").asInt() + " restart(s)" : "")
-                                + (inv.path("timestepWindow").asInt() > 1 ? ", timestep window " + inv.path("timestepWindow").asInt() : ""),
+                                + (inv.path("timestepWindow").asInt() > 1 ? ", timestep window " + inv.path("timestepWindow").asInt() : "")
+                                + (inv.path("initNoise").asDouble() > 0 ? ", init noise " + inv.path("initNoise").asDouble() : ""),
                         c.path("samples").asInt(), c.path("steps").asInt(), c.path("scheduler").asText());
         boolean mixed = scores.values().stream().map(e -> {                // maxBatch moves only rounding: not a setting here
             JsonNode cfg = e.json().path("config").deepCopy();

@@ -16,14 +16,16 @@ class ScoreConfigTest {
         assertThat(quick.withInversion(cpu.inversion())).isEqualTo(cpu);
     }
 
-    /** Scores drawn before the timestep window existed keep their resume identity: the field is written only when set. */
+    /** Scores drawn before the timestep window, restarts and init noise existed keep their resume identity: each is written only when set. */
     @Test
-    void theTimestepWindowIsInTheConfigJsonOnlyWhenSet() throws Exception {
+    void laterSearchSettingsAreInTheConfigJsonOnlyWhenSet() throws Exception {
         ScoreConfig cpu = ScoreConfig.cpu();
         String plain = ScoreFiles.JSON.writeValueAsString(cpu);
         assertThat(plain).doesNotContain("timestepWindow").contains("\"microBatch\":0");
         String windowed = ScoreFiles.JSON.writeValueAsString(cpu.withInversion(cpu.inversion().withTimestepWindow(10)));
         assertThat(windowed).contains("\"timestepWindow\":10");
+        assertThat(plain).doesNotContain("initNoise").doesNotContain("restarts");
+        assertThat(ScoreFiles.JSON.writeValueAsString(cpu.withInversion(cpu.inversion().withInitNoise(0.5)))).contains("\"initNoise\":0.5");
     }
 
     @Test
