@@ -42,8 +42,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "demo-report", paramLabel = "DIR", description = "output folder (default ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--preset", defaultValue = "quick", description = "score preset: quick (about 2 minutes an image on 2 cores), "
-            + "cpu (the studies' preset, about 6.5), paper, or tiny (seconds, meaningless); default ${DEFAULT-VALUE}")
+    @Option(names = "--preset", defaultValue = "cpu", description = "score preset: cpu (about 2 minutes an image on 2 cores), "
+            + "thorough (the Fig. 6 study's, about 6.5), paper, or tiny (seconds, meaningless); default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(names = "--seed", defaultValue = "21", description = "seed of the scoring (default ${DEFAULT-VALUE}, the study's)")
@@ -124,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The console table: one row per query, this run's verdict beside the study's. */
     static String table(ObjectNode summary, List<Query> qs, boolean sameModel, String preset) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-7s %-48s %-16s %s%n", "group", "caption", "verdict (" + preset + ")",
-                sameModel ? "study (cpu preset)" : ""));
+                sameModel ? "study (thorough preset)" : ""));
         for (JsonNode row : summary.path("images")) {
             Query q = of(row, qs);
             String v = row.path("verdict").asText() + (row.has("verdict_range_ci95") ? " (" + ScoreFiles.rangeText(row) + ")" : "");
@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "circle + square appears in 30%, circle + triangle in 0.1% and square + triangle never. The paper's finding (Fig. 6): common "
                 + "images need 1 learned token, rare ones 2-3, unseen ones 4-5 or more (\"+\"). Scored here with the <code>" + Html.esc(preset)
                 + "</code> preset" + (sameModel ? "; the last column is the verdict the Fig. 6 study (<code>" + Html.esc(study)
-                + "</code>, cpu preset, 20 samples per length) gave the same image" : "") + ".</p>\n<table><tr><th>group</th><th>query</th>"
+                + "</code>, thorough preset, 20 samples per length) gave the same image" : "") + ".</p>\n<table><tr><th>group</th><th>query</th>"
                 + "<th>verdict (min tokens)</th><th>reconstruction rate per length</th>" + (sameModel ? "<th>study verdict</th>" : "")
                 + "<th>report</th></tr>\n");
         for (JsonNode row : summary.path("images")) {

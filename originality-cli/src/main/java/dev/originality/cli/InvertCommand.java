@@ -46,7 +46,7 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--tokens", required = true, paramLabel = "M", description = "longest token sequence; lengths 1..M are learned")
     int tokens;
 
-    @Option(names = "--preset", defaultValue = "cpu", description = "tiny, cpu or paper (lr 5e-4, batch 20, 2000 steps); default ${DEFAULT-VALUE}")
+    @Option(names = "--preset", defaultValue = "cpu", description = "tiny, cpu, thorough or paper (lr 5e-4, batch 20, 2000 steps); default ${DEFAULT-VALUE}")
     String preset;
 
     @Option(names = "--templates", paramLabel = "object|art|FILE", description = "prompt templates: synthetic, object, art (App. E.2) or a file with one per line (default: the preset's, synthetic)")

@@ -50,7 +50,7 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = "--detector", paramLabel = "DIR", description = "shape detector folder (default: models/detector)")
     Path detectorDir;
 
-    @Option(names = "--preset", defaultValue = "cpu", description = "tiny, quick, cpu or paper (default ${DEFAULT-VALUE}; see README for what each runs)")
+    @Option(names = "--preset", defaultValue = "cpu", description = "tiny, cpu, thorough or paper (default ${DEFAULT-VALUE}; see README for what each runs)")
     String preset;
 
     @Option(names = "--max-tokens", paramLabel = "K", description = "longest token sequence tried (default: the preset's, 5)")

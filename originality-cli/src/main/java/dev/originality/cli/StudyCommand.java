@@ -45,7 +45,7 @@ final class StudyCommand implements Callable<Integer> {
         @Option(names = "--per-group", defaultValue = "20", description = "queries per group (default ${DEFAULT-VALUE})")
         int perGroup;
 
-        @Option(names = "--preset", defaultValue = "cpu", description = "score preset tiny, quick, cpu or paper (default ${DEFAULT-VALUE})")
+        @Option(names = "--preset", defaultValue = "cpu", description = "score preset tiny, cpu, thorough or paper (default ${DEFAULT-VALUE})")
         String preset;
 
         @Option(names = "--samples", paramLabel = "N", description = "reconstructions per length (default: the preset's; the paper's N is 20)")

@@ -33,7 +33,7 @@ class DemoCommandTest {
         assertThat(index).contains("href=\"scores/common/report.html\"", "href=\"scores/rare/report.html\"", "href=\"scores/unseen/report.html\"");
         // The study's verdicts are for the shipped model: a run on another model does not show them.
         assertThat(index).doesNotContain("study verdict");
-        assertThat(r.out()).doesNotContain("study (cpu preset)");
+        assertThat(r.out()).doesNotContain("study (thorough preset)");
 
         // A rerun keeps every finished score.
         var again = InvertCommandTest.run("demo", "--model", InvertCommandTest.TINY, "--preset", "tiny", "--out", out.toString());

@@ -9,7 +9,7 @@ class InversionConfigTest {
     /** Without restarts chain m is length m, in even blocks; with R restarts each length's R + 1 chains sit side by side. */
     @Test
     void samplesSpreadOverLengthsThenChains() {
-        InversionConfig cpu = InversionConfig.cpu();                          // K = 5, batch 20
+        InversionConfig cpu = InversionConfig.thorough();                     // K = 5, batch 20
         for (int i = 0; i < 20; i++) {
             assertThat(cpu.chainOfSample(i)).isEqualTo(i / 4 + 1);
             assertThat(cpu.lengthOfSample(i)).isEqualTo(i / 4 + 1);

@@ -58,21 +58,17 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
     }
 
     /**
-     * This machine: K = 5, the cpu inversion (1000 steps x batch 20, cosine lr from 5e-3), 10 samples x 25 DDIM steps at
-     * guidance 7.5 per length (the caption itself reconstructs a common query at 16/20 with 25 steps, 13/20 with 10).
+     * This machine, about 2 minutes a score: the cpu inversion (800 steps x batch 5, cosine lr from 1e-2), 10 samples x 25
+     * DDIM steps at guidance 7.5 per length (the caption itself reconstructs a common query at 16/20 with 25 steps, 13/20
+     * with 10).
      */
     public static ScoreConfig cpu() {
         return new ScoreConfig(InversionConfig.cpu(), 10, DEFAULT_THRESHOLD, 25, 7.5, "ddim", 0, false, 0.9, 0.08, 0.03, 0.5, 10);
     }
 
-    /**
-     * A first look (the demo's default): the cpu preset with inversion batch 5, one sample per length a step. On this
-     * 2-core machine 2-2.6 minutes an image instead of 6-7, but a length's gradient then rides on one timestep a step,
-     * and verdicts can move by a token where the cpu preset's rates sit near τ (docs/performance.md, "Cost model").
-     */
-    public static ScoreConfig quick() {
-        ScoreConfig cpu = cpu();
-        return cpu.withInversion(cpu.inversion().withBatch(5));
+    /** The Fig. 6 study's setting, about 6 minutes a score here: the thorough inversion (1000 x 20 at 5e-3), reconstructions as cpu. */
+    public static ScoreConfig thorough() {
+        return cpu().withInversion(InversionConfig.thorough());
     }
 
     /** The paper's recipe: inversion 2000 steps x batch 20 at lr 5e-4, 20 samples x 50 steps per length. */
@@ -83,10 +79,10 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
     public static ScoreConfig preset(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tiny" -> tiny();
-            case "quick" -> quick();
             case "cpu" -> cpu();
+            case "thorough" -> thorough();
             case "paper" -> paper();
-            default -> throw new IllegalArgumentException("unknown score preset '" + name + "': expected tiny, quick, cpu or paper");
+            default -> throw new IllegalArgumentException("unknown score preset '" + name + "': expected tiny, cpu, thorough or paper");
         };
     }
 

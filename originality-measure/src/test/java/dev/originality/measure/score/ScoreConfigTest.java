@@ -6,14 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class ScoreConfigTest {
+    /** cpu: one sample per length a step, so every length still trains; thorough differs from it in the inversion only. */
     @Test
-    void quickIsTheCpuPresetAtBatchFiveAndNothingElse() {
-        ScoreConfig quick = ScoreConfig.preset("quick"), cpu = ScoreConfig.preset("cpu");
-        assertThat(quick.inversion().batch()).isEqualTo(5);
-        assertThat(quick.inversion().maxTokens()).isEqualTo(5);
-        // One sample per length a step: every length still trains.
-        for (int i = 0; i < 5; i++) assertThat(quick.inversion().lengthOfSample(i)).isEqualTo(i + 1);
-        assertThat(quick.withInversion(cpu.inversion())).isEqualTo(cpu);
+    void cpuLearnsEveryLengthFromOneSampleAStepAndThoroughDiffersOnlyInTheInversion() {
+        ScoreConfig cpu = ScoreConfig.preset("cpu"), thorough = ScoreConfig.preset("thorough");
+        assertThat(cpu.inversion().batch()).isEqualTo(5);
+        assertThat(cpu.inversion().maxTokens()).isEqualTo(5);
+        for (int i = 0; i < 5; i++) assertThat(cpu.inversion().lengthOfSample(i)).isEqualTo(i + 1);
+        assertThat(thorough.inversion().batch()).isEqualTo(20);
+        assertThat(thorough.inversion().steps()).isEqualTo(1000);
+        assertThat(thorough.withInversion(cpu.inversion())).isEqualTo(cpu);
+    }
+
+    /** The Fig. 6 study was drawn with the thorough preset's config: its JSON must stay the study's, or --resume redraws it all. */
+    @Test
+    void thoroughWritesTheConfigTheFig6StudyRecorded() throws Exception {
+        var study = (com.fasterxml.jackson.databind.node.ObjectNode) ScoreFiles.JSON.readTree(getClass().getResourceAsStream("/fig6-common-00-config.json"));
+        var ours = (com.fasterxml.jackson.databind.node.ObjectNode) ScoreFiles.JSON.readTree(      // as written, then read back
+                ScoreFiles.JSON.writeValueAsString(ScoreConfig.thorough().withSamples(20).withSeed(21)));
+        study.remove("maxBatch");                                    // memory only: resume ignores it (the study ran at 50)
+        ours.remove("maxBatch");
+        assertThat((Object) ours).isEqualTo(study);
     }
 
     /** Scores drawn before the timestep window, restarts and init noise existed keep their resume identity: each is written only when set. */
@@ -31,6 +44,6 @@ class ScoreConfigTest {
     @Test
     void anUnknownPresetNamesTheKnownOnes() {
         assertThatThrownBy(() -> ScoreConfig.preset("fast")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'fast'").hasMessageContaining("tiny, quick, cpu or paper");
+                .hasMessageContaining("'fast'").hasMessageContaining("tiny, cpu, thorough or paper");
     }
 }
