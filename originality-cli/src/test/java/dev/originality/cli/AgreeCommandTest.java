@@ -18,7 +18,7 @@ class AgreeCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Same verdict: 10/10 (100%). Within one token: 10/10. Inside the reference's 95% range: 10/10.")
                 .contains("| 03 | 3 | 3 | 3 | yes | 0.00 0.00 1.00 1.00 1.00 |")
-                .contains("inversion 1000 x 20, 20 samples x 25 ddim steps");
+                .contains("inversion 1000 x 20 at lr 0.005, 20 samples x 25 ddim steps");
         assertThat(Files.readString(tmp.resolve("agreement.md"))).startsWith("# Agreement");
         assertThat(Files.readString(tmp.resolve("agreement.json"))).contains("\"same_verdict\" : 10", "\"command\" : \"originality agree ");
     }

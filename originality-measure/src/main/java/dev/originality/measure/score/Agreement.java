@@ -173,7 +173,8 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
         JsonNode c = scores.values().iterator().next().json().path("config");
         JsonNode inv = c.path("inversion");
         String setting = inv.isMissingNode() ? c.toString()
-                : String.format(Locale.ROOT, "inversion %d x %d%s, %d samples x %d %s steps", inv.path("steps").asInt(), inv.path("batch").asInt(),
+                : String.format(Locale.ROOT, "inversion %d x %d at lr %s%s, %d samples x %d %s steps", inv.path("steps").asInt(), inv.path("batch").asInt(),
+                        inv.path("lr").asText(),
                         (inv.path("restarts").asInt() > 0 ? ", " + inv.path("restarts").asInt() + " restart(s)" : "")
                                 + (inv.path("timestepWindow").asInt() > 1 ? ", timestep window " + inv.path("timestepWindow").asInt() : "")
                                 + (inv.path("initNoise").asDouble() > 0 ? ", init noise " + inv.path("initNoise").asDouble() : ""),
