@@ -60,11 +60,10 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
                         + "); agreement compares settings on one model");
             }
             int kMax = r.path("per_length").size();
-            JsonNode range = r.path("verdict_range_ci95");
-            pairs.add(new Pair(e.getValue().name(), r.path("verdict").asText(), k.path("verdict").asText(),
-                    Score.verdictRank(r.path("verdict").asText(), kMax), Score.verdictRank(k.path("verdict").asText(), k.path("per_length").size()),
-                    Score.verdictRank(range.path(0).asText(r.path("verdict").asText()), kMax), Score.verdictRank(range.path(1).asText(r.path("verdict").asText()), kMax),
-                    rates(r), rates(k)));
+            String rv = r.path("verdict").asText(), kv = k.path("verdict").asText();
+            JsonNode range = r.path("verdict_range_ci95");                                    // absent: the verdict itself
+            pairs.add(new Pair(e.getValue().name(), rv, kv, Score.verdictRank(rv, kMax), Score.verdictRank(kv, k.path("per_length").size()),
+                    Score.verdictRank(range.path(0).asText(rv), kMax), Score.verdictRank(range.path(1).asText(rv), kMax), rates(r), rates(k)));
         }
         List<String> onlyCand = cand.entrySet().stream().filter(e -> !ref.containsKey(e.getKey())).map(e -> e.getValue().name()).toList();
         if (pairs.isEmpty()) {
@@ -172,23 +171,25 @@ public record Agreement(Side reference, Side candidate, List<Pair> pairs, List<S
     private static Side side(Path root, Map<String, Entry> scores) {
         JsonNode c = scores.values().iterator().next().json().path("config");
         JsonNode inv = c.path("inversion");
-        String setting = inv.isMissingNode() ? c.toString()
-                : String.format(Locale.ROOT, "inversion %d x %d at lr %s%s, %d samples x %d %s steps", inv.path("steps").asInt(), inv.path("batch").asInt(),
-                        inv.path("lr").asText(),
-                        (inv.path("restarts").asInt() > 0 ? ", " + inv.path("restarts").asInt() + " restart(s)" : "")
-                                + (inv.path("timestepWindow").asInt() > 1 ? ", timestep window " + inv.path("timestepWindow").asInt() : "")
-                                + (inv.path("initNoise").asDouble() > 0 ? ", init noise " + inv.path("initNoise").asDouble() : ""),
-                        c.path("samples").asInt(), c.path("steps").asInt(), c.path("scheduler").asText());
-        boolean mixed = scores.values().stream().map(e -> {                // maxBatch moves only rounding: not a setting here
-            JsonNode cfg = e.json().path("config").deepCopy();
-            if (cfg instanceof ObjectNode o) o.remove("maxBatch");
-            return cfg.toString();
-        }).distinct().count() > 1;
+        String setting = inv.isMissingNode() ? c.toString() : setting(c, inv);
+        boolean mixed = scores.values().stream().map(e -> ScoreRun.withoutMaxBatch(e.json().path("config")))   // as resume compares them
+                .distinct().count() > 1;
         double[] secs = scores.values().stream().mapToDouble(e -> e.json().path("seconds").path("total").asDouble(Double.NaN))
                 .filter(Double::isFinite).sorted().toArray();
         double median = secs.length == 0 ? Double.NaN : (secs[(secs.length - 1) / 2] + secs[secs.length / 2]) / 2;
         return new Side(root.toString(), mixed ? setting + " (and others)" : setting, median,
                 (double) inv.path("steps").asInt() * inv.path("batch").asInt());
+    }
+
+    /** "inversion 800 x 5 at lr 0.01, 10 samples x 25 ddim steps", the search options that are on named after the lr. */
+    private static String setting(JsonNode c, JsonNode inv) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "inversion %d x %d at lr %s", inv.path("steps").asInt(),
+                inv.path("batch").asInt(), inv.path("lr").asText()));
+        if (inv.path("restarts").asInt() > 0) b.append(", ").append(inv.path("restarts").asInt()).append(" restart(s)");
+        if (inv.path("timestepWindow").asInt() > 1) b.append(", timestep window ").append(inv.path("timestepWindow").asInt());
+        if (inv.path("initNoise").asDouble() > 0) b.append(", init noise ").append(inv.path("initNoise").asDouble());
+        return b.append(String.format(Locale.ROOT, ", %d samples x %d %s steps", c.path("samples").asInt(), c.path("steps").asInt(),
+                c.path("scheduler").asText())).toString();
     }
 
     private static String label(int rank, Pair p) {

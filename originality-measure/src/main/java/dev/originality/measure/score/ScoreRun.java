@@ -43,8 +43,7 @@ public final class ScoreRun {
         this.modelSha256 = modelSha256;
         this.provenance = provenance;
         try {
-            // Through text, so that it compares equal to a score.json read back (a long reads back as an int).
-            this.resumeConfig = withoutMaxBatch(ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(scorer.config())));
+            this.resumeConfig = resumeKey(scorer.config());
             Judge.Description d = scorer.judge().describe();
             ObjectNode j = ScoreFiles.JSON.createObjectNode().put("name", d.name());
             j.setAll(d.settings());
@@ -116,10 +115,18 @@ public final class ScoreRun {
     }
 
     /**
+     * A config as resume compares it with a score.json's: written and read back (a long reads back as an int), without
+     * maxBatch.
+     */
+    static JsonNode resumeKey(ScoreConfig config) throws IOException {
+        return withoutMaxBatch(ScoreFiles.JSON.readTree(ScoreFiles.JSON.writeValueAsString(config)));
+    }
+
+    /**
      * The config without maxBatch, which only chunks the reconstructions (memory and speed; the images move by float
      * rounding, a level in a few pixels): a score kept on resume records the maxBatch it was drawn with.
      */
-    private static JsonNode withoutMaxBatch(JsonNode config) {
+    static JsonNode withoutMaxBatch(JsonNode config) {
         if (!(config instanceof ObjectNode o)) return config;
         ObjectNode c = o.deepCopy();
         c.remove("maxBatch");
