@@ -48,15 +48,22 @@ public final class MultiTokenInversion {
     }
 
     /**
-     * @param embeddings length m → its vectors [m, C] (in the caller's manager)
+     * @param chains     length m → every chain's vectors [m, C] in restart order (in the caller's manager; one chain without
+     *                   restarts)
      * @param losses     batch loss per step
-     * @param finalLoss  length m → its own loss, averaged over the last tenth of the steps (one step is
+     * @param finalLoss  length m → its kept chain's own loss, averaged over the last tenth of the steps (one step is
      *                   too noisy when a length gets a few samples of the batch)
-     * @param chains     length m → every chain's vectors [m, C] in restart order (one without restarts; the kept one is also
-     *                   in embeddings), for studies of how often a chain's search succeeds
+     * @param selection  length m → how its chains compared and which was kept (only lengths with restarts)
      */
-    public record Result(Map<Integer, NDArray> embeddings, double[] losses, Map<Integer, Double> finalLoss,
-                         Map<Integer, Selection> selection, Map<Integer, List<NDArray>> chains) {
+    public record Result(Map<Integer, List<NDArray>> chains, double[] losses, Map<Integer, Double> finalLoss,
+                         Map<Integer, Selection> selection) {
+        /** Length m → the vectors [m, C] of its kept chain (the only one without restarts). */
+        public Map<Integer, NDArray> embeddings() {
+            Map<Integer, NDArray> kept = new LinkedHashMap<>();
+            chains.forEach((m, all) -> kept.put(m, all.get(selection.containsKey(m) ? selection.get(m).kept() : 0)));
+            return kept;
+        }
+
         /** The share of the steps over which {@link #finalLoss} is averaged. */
         public static final double FINAL_SHARE = 0.1;
     }
@@ -122,7 +129,6 @@ public final class MultiTokenInversion {
      * stops early when the callback says so. Returns the lengths learned.
      */
     public Result runSequential(NDArray image, NDManager out, Listener listener, LengthCallback callback) {
-        Map<Integer, NDArray> all = new LinkedHashMap<>();
         Map<Integer, Double> finalLoss = new LinkedHashMap<>();
         Map<Integer, Selection> selection = new LinkedHashMap<>();
         Map<Integer, List<NDArray>> chainVectors = new LinkedHashMap<>();
@@ -136,15 +142,14 @@ public final class MultiTokenInversion {
                 for (int i = 0; i < chainOfSample.length; i++) chainOfSample[i] = Chain.of(config, (m - 1) * chains + oneLength.chainOfSample(i));
                 long seed = config.seed() * 31 + m;                  // each length its own stream
                 Result r = train(z, chainOfSample, seed, work, out, listener);
-                all.put(m, r.embeddings().get(m));
-                finalLoss.put(m, r.finalLoss().get(m));
+                finalLoss.putAll(r.finalLoss());
                 selection.putAll(r.selection());
                 chainVectors.putAll(r.chains());
                 for (double l : r.losses()) losses.add(l);
                 if (!callback.afterLength(m, r.embeddings().get(m), r.finalLoss().get(m))) break;
             }
         }
-        return new Result(all, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss, selection, chainVectors);
+        return new Result(chainVectors, losses.stream().mapToDouble(Double::doubleValue).toArray(), finalLoss, selection);
     }
 
     /**
@@ -275,7 +280,6 @@ public final class MultiTokenInversion {
                 if (step >= tailFrom) for (Chain c : chains.values()) tailSum[c.id() - 1] += chainLoss[c.id() - 1];
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }
-            Map<Integer, NDArray> result = new LinkedHashMap<>();
             Map<Integer, Double> finalLoss = new LinkedHashMap<>();
             Map<Integer, Selection> selection = new LinkedHashMap<>();
             Map<Integer, List<NDArray>> chainVectors = new LinkedHashMap<>();
@@ -293,9 +297,8 @@ public final class MultiTokenInversion {
                 List<NDArray> all = new ArrayList<>();
                 for (Chain c : ofM) all.add(stackedCopy(c, vectors, out));
                 chainVectors.put(m, List.copyOf(all));
-                result.put(m, all.get(ofM.indexOf(kept)));
             }
-            return new Result(result, losses, finalLoss, selection, chainVectors);
+            return new Result(chainVectors, losses, finalLoss, selection);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.originality.measure.score;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.originality.diffusion.io.PngImages;
 import dev.originality.diffusion.pipelines.StableDiffusion;
@@ -77,9 +78,10 @@ public final class OriginalityScorer {
                 var inv = inversion.run(q.pixels(), m, (step, loss, byLength) -> progress.step(step + 1, String.format("loss %.4f", loss)));
                 seconds[0] = (System.nanoTime() - t0) / 1e9;
                 long t1 = System.nanoTime();
-                progress.phase("reconstruct", rec.stepsFor(inv.embeddings().size()));
-                Map<Integer, List<BufferedImage>> drawn = rec.draw(inv.embeddings(), i -> progress.step(i, ""));
-                for (var e : inv.embeddings().entrySet()) {
+                Map<Integer, NDArray> kept = inv.embeddings();                                    // length → [m, C]
+                progress.phase("reconstruct", rec.stepsFor(kept.size()));
+                Map<Integer, List<BufferedImage>> drawn = rec.draw(kept, i -> progress.step(i, ""));
+                for (var e : kept.entrySet()) {
                     vectors.put(e.getKey(), e.getValue().toFloatArray());
                     images.put(e.getKey(), drawn.get(e.getKey()));
                     results.add(session.judge(e.getKey(), e.getValue(), drawn.get(e.getKey()), inv.finalLoss().get(e.getKey())));
