@@ -66,6 +66,42 @@ class MultiTokenInversionTest {
         assertThat(a.losses()).containsExactly(b.losses());
     }
 
+    /**
+     * Chains split over two worker threads (the default on a CPU) learn what one pass over the whole batch learns, up to
+     * float rounding (the kernels see batches of a different size), and reproduce themselves exactly.
+     */
+    @Test
+    void workerThreadsLearnWhatOnePassLearns() {
+        var cfg = InversionConfig.tiny().withSteps(12);
+        var serial = new MultiTokenInversion(sd, cfg, 1).run(query.pixels(), m, null);
+        var split = new MultiTokenInversion(sd, cfg, 2).run(query.pixels(), m, null);
+        var again = new MultiTokenInversion(sd, cfg, 2).run(query.pixels(), m, null);
+        for (int len = 1; len <= cfg.maxTokens(); len++) {
+            float[] a = serial.embeddings().get(len).toFloatArray(), b = split.embeddings().get(len).toFloatArray();
+            double worst = 0, scale = 0;
+            for (int j = 0; j < a.length; j++) {
+                worst = Math.max(worst, Math.abs(a[j] - b[j]));
+                scale = Math.max(scale, Math.abs(a[j]));
+            }
+            assertThat(worst).as("largest difference, length " + len).isLessThan(1e-4 * scale);
+            assertThat(again.embeddings().get(len).toFloatArray()).containsExactly(b);
+        }
+        for (int i = 0; i < cfg.steps(); i++) assertThat(split.losses()[i]).isCloseTo(serial.losses()[i], within(1e-5 * serial.losses()[i]));
+        assertThat(again.losses()).containsExactly(split.losses());
+        assertThatThrownBy(() -> new MultiTokenInversion(sd, cfg, 0)).hasMessageContaining("inversion workers must be >= 1, found 0");
+    }
+
+    /** Whole chains to the least-loaded worker, largest first: K = 5 at batch 6 splits 3 + 3, and never more groups than chains. */
+    @Test
+    void workersGetWholeChainsBalancedBySamples() {
+        var cpu = InversionConfig.cpu();                                        // batch 6 over K = 5: length 1 gets two samples
+        int[] chainOfSample = java.util.stream.IntStream.range(0, cpu.batch()).map(cpu::chainOfSample).toArray();
+        assertThat(chainOfSample).containsExactly(1, 1, 2, 3, 4, 5);
+        assertThat(ChainWorkers.groups(chainOfSample, 2)).isDeepEqualTo(new int[][] {{0, 1, 4}, {2, 3, 5}});
+        assertThat(ChainWorkers.groups(new int[] {1, 2, 3, 4, 5}, 2)).isDeepEqualTo(new int[][] {{0, 2, 4}, {1, 3}});
+        assertThat(ChainWorkers.groups(new int[] {1, 1, 1}, 4)).isDeepEqualTo(new int[][] {{0, 1, 2}});
+    }
+
     /** Each length reports its own loss: the mean of its samples' losses over the last tenth of the steps. */
     @Test
     void finalLossIsPerLength() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.originality.diffusion.io.AtomicFiles;
 import dev.originality.diffusion.io.PngImages;
 import dev.originality.inversion.LearnedEmbeddings;
+import dev.originality.inversion.MultiTokenInversion;
 import dev.originality.inversion.Placeholders;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -112,6 +113,8 @@ public final class ScoreFiles {
         secs.put("inversion", Math.round(s.inversionSeconds() * 10) / 10.0);
         secs.put("reconstruction", Math.round(s.reconstructionSeconds() * 10) / 10.0);
         secs.put("total", Math.round(s.seconds() * 10) / 10.0);
+        // how the work was split: changes the numbers at float rounding only, but a rerun should split it the same way
+        o.putObject("execution").put("inversion_workers", MultiTokenInversion.defaultWorkers());
         o.set("provenance", src.provenance());
         return o;
     }
