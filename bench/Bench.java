@@ -62,7 +62,7 @@ public class Bench {
     }
 
     /**
-     * One 64x64 image scored for m = 1..5 with the cpu preset, estimated without the 1000 inversion steps: a real score
+     * One 64x64 image scored for m = 1..5 with the cpu preset, estimated without most of its inversion steps: a real score
      * whose inversion stops after PROBE steps (its reconstructions, VAE decodes and detector run in full, on vectors
      * that are not learned yet), plus the remaining steps at the median step time of steps 11..PROBE.
      */
