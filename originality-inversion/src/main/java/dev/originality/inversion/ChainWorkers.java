@@ -118,8 +118,10 @@ final class ChainWorkers implements AutoCloseable {
         }
     }
 
+    /** Idempotent. */
     @Override
     public void close() {
+        if (pool.isShutdown()) return;
         pool.shutdownNow();
         JniUtils.setNumThreads(threadsBefore);
     }

@@ -317,6 +317,7 @@ public final class MultiTokenInversion {
                 if (step >= tailFrom) for (Chain c : chains.values()) tailSum[c.id() - 1] += chainLoss[c.id() - 1];
                 if (listener != null) listener.onStep(step, losses[step], lengthLoss);
             }
+            if (pool != null) pool.close();                       // the process's threads back for the restarts' eval draws
             Map<Integer, Double> finalLoss = new LinkedHashMap<>();
             Map<Integer, Selection> selection = new LinkedHashMap<>();
             Map<Integer, List<NDArray>> chainVectors = new LinkedHashMap<>();

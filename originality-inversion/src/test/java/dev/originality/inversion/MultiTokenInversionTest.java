@@ -73,8 +73,10 @@ class MultiTokenInversionTest {
     @Test
     void workerThreadsLearnWhatOnePassLearns() {
         var cfg = InversionConfig.tiny().withSteps(12);
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         var serial = new MultiTokenInversion(sd, cfg, 1).run(query.pixels(), m, null);
         var split = new MultiTokenInversion(sd, cfg, 2).run(query.pixels(), m, null);
+        assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).as("libtorch threads after the workers").isEqualTo(threads);
         var again = new MultiTokenInversion(sd, cfg, 2).run(query.pixels(), m, null);
         for (int len = 1; len <= cfg.maxTokens(); len++) {
             float[] a = serial.embeddings().get(len).toFloatArray(), b = split.embeddings().get(len).toFloatArray();
