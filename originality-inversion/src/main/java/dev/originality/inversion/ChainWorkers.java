@@ -74,10 +74,6 @@ final class ChainWorkers implements AutoCloseable {
         return out.stream().filter(l -> !l.isEmpty()).map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
     }
 
-    int count() {
-        return groups.length;
-    }
-
     /**
      * One step: each group's losses on its own thread, with autograd on, and their backward pass scaled by 1/b (b =
      * the whole batch, so every vector gets the gradient of the batch mean). Returns the per-sample losses [b].

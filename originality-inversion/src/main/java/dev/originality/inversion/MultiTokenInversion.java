@@ -271,20 +271,7 @@ public final class MultiTokenInversion {
                     Map<Long, NDArray> injected = batch.injected(vectors);
                     int b = t.length, pass = config.microBatch() > 0 ? Math.min(config.microBatch(), b) : b, len = ids.length / b;
                     if (pool != null) {
-                        perSample = pool.step(s, b, (m, g) -> {
-                            NDList rows = new NDList();
-                            long[] tg = new long[g.length], idsg = new long[g.length * len];
-                            for (int j = 0; j < g.length; j++) {
-                                rows.add(noise.get(g[j] + ":" + (g[j] + 1)));
-                                tg[j] = t[g[j]];
-                                System.arraycopy(ids, g[j] * len, idsg, j * len, len);
-                            }
-                            NDArray part = NDArrays.concat(rows);                                 // [b', 4, h, w]
-                            part.attach(m);
-                            Map<Long, NDArray> own = new HashMap<>();            // the group's vectors only: no graph shared across threads
-                            for (long id : idsg) if (injected.containsKey(id)) own.put(id, injected.get(id));
-                            return sampleLosses(m, scheduler, z, part, tg, idsg, own);
-                        });
+                        perSample = pool.step(s, b, (m, g) -> groupLosses(m, g, scheduler, z, noise, t, ids, injected));
                     } else try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         for (int from = 0; from < b; from += pass) {                             // gradients add up over passes
                             int to = Math.min(b, from + pass);
@@ -338,6 +325,24 @@ public final class MultiTokenInversion {
             }
             return new Result(chainVectors, losses, finalLoss, selection);
         }
+    }
+
+    /** sampleLosses for the samples g of a step's draws (noise [B, 4, h, w], t [B], ids B × L), with only their own vectors. */
+    private NDArray groupLosses(NDManager m, int[] g, Scheduler scheduler, NDArray z, NDArray noise, long[] t, long[] ids,
+                                Map<Long, NDArray> injected) {
+        int len = ids.length / t.length;
+        NDList rows = new NDList();
+        long[] tg = new long[g.length], idsg = new long[g.length * len];
+        for (int j = 0; j < g.length; j++) {
+            rows.add(noise.get(g[j] + ":" + (g[j] + 1)));
+            tg[j] = t[g[j]];
+            System.arraycopy(ids, g[j] * len, idsg, j * len, len);
+        }
+        NDArray part = NDArrays.concat(rows);                                                     // [b', 4, h, w]
+        part.attach(m);
+        Map<Long, NDArray> own = new HashMap<>();                  // the group's vectors only: no graph shared across threads
+        for (long id : idsg) if (injected.containsKey(id)) own.put(id, injected.get(id));
+        return sampleLosses(m, scheduler, z, part, tg, idsg, own);
     }
 
     /**
