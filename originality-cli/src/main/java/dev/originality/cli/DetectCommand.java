@@ -89,18 +89,19 @@ final class DetectCommand implements Callable<Integer> {
     }
 
     /**
-     * Files as given; folders replaced by their PNG/JPEG/WebP files in name order. A path that is neither
-     * is an error when strict, else kept (so that a batch reports it and goes on with the rest).
+     * Files as given; folders replaced by their PNG/JPEG/WebP files in name order. A folder without images of
+     * its own but with an {@code images/} folder (what {@code queries} and {@code dataset} write, beside their
+     * {@code metadata.jsonl}) stands for that folder's images. A path that is neither is an error when strict,
+     * else kept (so that a batch reports it and goes on with the rest).
      */
     static List<Path> expand(List<Path> inputs, boolean strict) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.list(p)) {
-                    List<Path> imgs = s.filter(f -> isImage(f) && Files.isRegularFile(f)).sorted().toList();
-                    if (imgs.isEmpty()) throw new UserError("expected PNG, JPEG or WebP images in folder '" + p + "', found none");
-                    out.addAll(imgs);
-                }
+                List<Path> imgs = imagesIn(p);
+                if (imgs.isEmpty() && Files.isDirectory(p.resolve("images"))) imgs = imagesIn(p.resolve("images"));
+                if (imgs.isEmpty()) throw new UserError("expected PNG, JPEG or WebP images in folder '" + p + "', found none");
+                out.addAll(imgs);
             } else if (Files.isRegularFile(p) || !strict) {
                 out.add(p);
             } else {
@@ -108,6 +109,12 @@ final class DetectCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    private static List<Path> imagesIn(Path folder) throws IOException {
+        try (Stream<Path> s = Files.list(folder)) {
+            return s.filter(f -> isImage(f) && Files.isRegularFile(f)).sorted().toList();
+        }
     }
 
     private static boolean isImage(Path f) {

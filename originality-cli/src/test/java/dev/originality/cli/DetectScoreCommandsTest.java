@@ -58,6 +58,20 @@ class DetectScoreCommandsTest {
     }
 
     @Test
+    void aQueriesFolderStandsForItsImages() throws Exception {
+        Path q = tmp.resolve("q");
+        var w = run("queries", "--group", "common", "--count", "2", "--seed", "5", "--out", q.toString());
+        assertThat(w.code()).as(w.err()).isZero();
+        var r = run("detect", "--json", q.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().map(l -> l.contains(q.resolve("images").toString()))).containsExactly(true, true);
+        Path empty = Files.createDirectories(tmp.resolve("empty/images"));
+        var e = run("detect", empty.getParent().toString());
+        assertThat(e.code()).isEqualTo(2);
+        assertThat(e.err()).contains("found none");
+    }
+
+    @Test
     void detectRefusesBadInputInOneLine() throws Exception {
         Path txt = tmp.resolve("notes.png");
         Files.writeString(txt, "not an image");
