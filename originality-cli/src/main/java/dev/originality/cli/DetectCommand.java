@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.originality.measure.detect.Detection;
 import dev.originality.measure.detect.DetectorEvaluation;
 import dev.originality.measure.detect.ShapeDetector;
+import dev.originality.shapes.ImageFolder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ final class DetectCommand implements Callable<Integer> {
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 List<Path> imgs = imagesIn(p);
-                if (imgs.isEmpty() && Files.isDirectory(p.resolve("images"))) imgs = imagesIn(p.resolve("images"));
+                if (imgs.isEmpty() && Files.isDirectory(p.resolve(ImageFolder.IMAGES))) imgs = imagesIn(p.resolve(ImageFolder.IMAGES));
                 if (imgs.isEmpty()) throw new UserError("expected PNG, JPEG or WebP images in folder '" + p + "', found none");
                 out.addAll(imgs);
             } else if (Files.isRegularFile(p) || !strict) {

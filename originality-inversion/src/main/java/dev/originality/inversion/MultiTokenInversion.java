@@ -267,24 +267,10 @@ public final class MultiTokenInversion {
                 try (NDManager s = work.newSubManager()) {
                     Engine.getInstance().setRandomSeed((int) mix(seed ^ 0x5DEECE66DL, step));
                     NDArray noise = s.randomNormal(noiseShape);                                   // [B, 4, h, w]
-                    float[] perSample = new float[t.length];
                     Map<Long, NDArray> injected = batch.injected(vectors);
-                    int b = t.length, pass = config.microBatch() > 0 ? Math.min(config.microBatch(), b) : b, len = ids.length / b;
-                    if (pool != null) {
-                        perSample = pool.step(s, b, (m, g) -> groupLosses(m, g, scheduler, z, noise, t, ids, injected));
-                    } else try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        for (int from = 0; from < b; from += pass) {                             // gradients add up over passes
-                            int to = Math.min(b, from + pass);
-                            try (NDManager c = s.newSubManager()) {
-                                NDArray part = noise.get(from + ":" + to);                           // [b', 4, h, w]
-                                part.attach(c);
-                                NDArray l = sampleLosses(c, scheduler, z, part,
-                                        Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(ids, from * len, to * len), injected); // [b']
-                                gc.backward(pass == b ? l.mean() : l.sum().div(Ops.constant(l, b)));   // the batch mean, in parts
-                                System.arraycopy(l.toFloatArray(), 0, perSample, from, to - from);
-                            }
-                        }
-                    }
+                    float[] perSample = pool != null
+                            ? pool.step(s, t.length, (m, g) -> groupLosses(m, g, scheduler, z, noise, t, ids, injected))
+                            : onePassLosses(s, scheduler, z, noise, t, ids, injected);
                     lengthLoss = meanBy(perSample, lengthOfSample);
                     chainLoss = meanBy(perSample, idOfSample);
                     double total = 0;
@@ -325,6 +311,30 @@ public final class MultiTokenInversion {
             }
             return new Result(chainVectors, losses, finalLoss, selection);
         }
+    }
+
+    /**
+     * The step's per-sample losses [B] on the calling thread, with their backward pass: the whole batch at once, or in
+     * micro-batches whose gradients add up to the batch mean's.
+     */
+    private float[] onePassLosses(NDManager s, Scheduler scheduler, NDArray z, NDArray noise, long[] t, long[] ids,
+                                  Map<Long, NDArray> injected) {
+        int b = t.length, pass = config.microBatch() > 0 ? Math.min(config.microBatch(), b) : b, len = ids.length / b;
+        float[] perSample = new float[b];
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            for (int from = 0; from < b; from += pass) {                                         // gradients add up over passes
+                int to = Math.min(b, from + pass);
+                try (NDManager c = s.newSubManager()) {
+                    NDArray part = noise.get(from + ":" + to);                                       // [b', 4, h, w]
+                    part.attach(c);
+                    NDArray l = sampleLosses(c, scheduler, z, part,
+                            Arrays.copyOfRange(t, from, to), Arrays.copyOfRange(ids, from * len, to * len), injected); // [b']
+                    gc.backward(pass == b ? l.mean() : l.sum().div(Ops.constant(l, b)));           // the batch mean, in parts
+                    System.arraycopy(l.toFloatArray(), 0, perSample, from, to - from);
+                }
+            }
+        }
+        return perSample;
     }
 
     /** sampleLosses for the samples g of a step's draws (noise [B, 4, h, w], t [B], ids B × L), with only their own vectors. */

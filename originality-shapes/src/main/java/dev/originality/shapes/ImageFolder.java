@@ -22,6 +22,8 @@ import java.util.function.IntFunction;
  */
 public final class ImageFolder {
     public static final String METADATA = "metadata.jsonl";
+    /** The sub-folder that holds the images. */
+    public static final String IMAGES = "images";
     public static final String INFO = "dataset.json";
     private static final int BLOCK = 256;
 
@@ -38,7 +40,7 @@ public final class ImageFolder {
         if (count <= 0) throw new IllegalArgumentException("count must be positive, found " + count);
         OutputDir dir = OutputDir.begin(out, overwrite);
         try {
-            Files.createDirectories(dir.dir().resolve("images"));
+            Files.createDirectories(dir.dir().resolve(IMAGES));
             Scene[] all = new Scene[count];
             String[] lines = new String[count];
             int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -90,7 +92,7 @@ public final class ImageFolder {
     }
 
     public static String fileName(int index) {
-        return String.format("images/%06d.png", index);
+        return String.format("%s/%06d.png", IMAGES, index);
     }
 
     /** Reads metadata.jsonl; fails with the folder, line and reason on anything malformed. */
