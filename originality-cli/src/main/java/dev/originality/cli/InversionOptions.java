@@ -33,9 +33,20 @@ final class InversionOptions {
             + "SIGMA x its rms x N(0, 1) per coordinate, so tokens and chains start apart (default: the preset's, 0 = the paper)")
     Double initNoise;
 
+    @Option(names = "--length-samples", paramLabel = "N1,N2,…", split = ",", description = "samples a step for each length "
+            + "m = 1..K, e.g. 4,1,1,1,1; the batch is their sum (default: the preset's; --batch alone spreads it evenly)")
+    java.util.List<Integer> lengthSamples;
+
     InversionConfig apply(InversionConfig c) {
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);
+        if (lengthSamples != null) {
+            if (batch != null && batch != lengthSamples.stream().mapToInt(Integer::intValue).sum()) {
+                throw new IllegalArgumentException("--batch " + batch + " disagrees with --length-samples " + lengthSamples
+                        + ", whose sum is the batch: give one of them");
+            }
+            c = c.withLengthSamples(lengthSamples);
+        }
         if (lr != null) c = c.withLr(lr);
         if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);
         if (microBatch != null) c = c.withMicroBatch(microBatch);

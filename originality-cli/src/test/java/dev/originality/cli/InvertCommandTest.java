@@ -77,9 +77,12 @@ class InvertCommandTest {
                 new String[] {"invert", img, "--model", TINY, "--tokens", "0", "--out", o},
                 new String[] {"invert", img, "--tokens", "2", "--out", o},
                 new String[] {"invert", img, "--model", TINY, "--tokens", "2", "--preset", "huge", "--out", o},
-                new String[] {"invert", img, "--model", TINY, "--tokens", "2", "--out", tmp.resolve("x.bin").toString()});
+                new String[] {"invert", img, "--model", TINY, "--tokens", "2", "--out", tmp.resolve("x.bin").toString()},
+                new String[] {"invert", img, "--model", TINY, "--tokens", "2", "--length-samples", "3,1,1", "--out", o},
+                new String[] {"invert", img, "--model", TINY, "--tokens", "2", "--batch", "5", "--length-samples", "3,1", "--out", o});
         List<String> expected = List.of("is not an image", "does not exist", "model_index.json", "--tokens must be at least 1",
-                "no default model", "unknown inversion preset", ".safetensors file");
+                "no default model", "unknown inversion preset", ".safetensors file", "expected one count per length (2), found 3",
+                "--batch 5 disagrees with --length-samples [3, 1]");
         for (int i = 0; i < bad.size(); i++) {
             Result r = run(bad.get(i));
             assertThat(r.code()).as(String.join(" ", bad.get(i)) + " -> " + r.err()).isEqualTo(2);

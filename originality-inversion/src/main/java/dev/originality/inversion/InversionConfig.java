@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param maxTokens   K: lengths 1..K are learned together, each with its own placeholder tokens
  * @param steps       optimiser steps
- * @param batch       samples per step, spread evenly over the K lengths (so at least K)
+ * @param batch       samples per step, spread evenly over the K lengths (so at least K) unless lengthSamples says otherwise
  * @param lr          AdamW learning rate (the peak, under a decaying schedule)
  * @param lrSchedule  "constant" (the paper, diffusers' default) or "cosine": lr · ½(1 + cos(π·step/steps)), so that a
  *                    short run ends on a settled vector instead of one still jumping by lr per coordinate
@@ -35,12 +35,16 @@ import java.util.List;
  *                    coordinate, drawn from the seed and the token's place in the batch, so the m tokens of a length and
  *                    the chains of restarts start apart instead of identical. 0: the paper's identical start. Left out of
  *                    JSON when 0.
+ * @param lengthSamples samples a step per length (m = 1..K, all its chains together), summing to the batch: an uneven
+ *                    spread that gives the one-token search, on which a common verdict rests, more samples than the
+ *                    longer ones. Empty: the batch spread evenly. Left out of JSON when empty.
  */
 public record InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
                               String initToken, List<String> templates, int microBatch,
                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) int timestepWindow,
                               @JsonInclude(JsonInclude.Include.NON_DEFAULT) int restarts,
-                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) double initNoise) {
+                              @JsonInclude(JsonInclude.Include.NON_DEFAULT) double initNoise,
+                              @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Integer> lengthSamples) {
     /**
      * Default init word for the shapes world: "and" joins the element phrases of nearly every
      * multi-element caption, so its embedding is frequent yet names no shape, colour, size or texture.
@@ -75,11 +79,34 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         if (!(initNoise >= 0) || Double.isInfinite(initNoise)) {
             throw new IllegalArgumentException("init noise must be a finite number >= 0, found " + initNoise);
         }
+        lengthSamples = lengthSamples == null ? List.of() : List.copyOf(lengthSamples);
+        if (!lengthSamples.isEmpty()) {
+            if (lengthSamples.size() != maxTokens) {
+                throw new IllegalArgumentException("length samples: expected one count per length (" + maxTokens + "), found "
+                        + lengthSamples.size() + " " + lengthSamples);
+            }
+            int sum = 0;
+            for (int n : lengthSamples) {
+                if (n < restarts + 1) {
+                    throw new IllegalArgumentException("length samples: every length needs at least one sample per chain (" + (restarts + 1)
+                            + "), found " + lengthSamples);
+                }
+                sum += n;
+            }
+            if (sum != batch) throw new IllegalArgumentException("length samples " + lengthSamples + " add up to " + sum + ", not the batch " + batch);
+        }
         templates = List.copyOf(templates);
         if (templates.isEmpty()) throw new IllegalArgumentException("templates must not be empty");
         for (String t : templates) {
             if (!t.contains("{}")) throw new IllegalArgumentException("template '" + t + "' has no {} for the placeholder sequence");
         }
+    }
+
+    /** The batch spread evenly over the lengths. */
+    public InversionConfig(int maxTokens, int steps, int batch, double lr, String lrSchedule, double weightDecay, long seed,
+                           String initToken, List<String> templates, int microBatch, int timestepWindow, int restarts, double initNoise) {
+        this(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts,
+                initNoise, List.of());
     }
 
     /** CI-sized: 2 lengths, batch 4, 30 steps at a high lr. */
@@ -125,8 +152,9 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         };
     }
 
-    /** K lengths, the batch grown to one sample per length and chain when it is smaller. */
+    /** K lengths, the batch grown to one sample per length and chain when it is smaller (an uneven spread: as withMaxTokens). */
     public InversionConfig withLengths(int k) {
+        if (!lengthSamples.isEmpty()) return withMaxTokens(k);
         return withBatch(Math.max(batch, k * (restarts + 1))).withMaxTokens(k);
     }
 
@@ -135,18 +163,33 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         return restarts + 1;
     }
 
-    public InversionConfig withMaxTokens(int k) { return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withBatch(int b) { return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow, restarts, initNoise); }
-    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow, restarts, initNoise); }
-    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w, restarts, initNoise); }
-    public InversionConfig withRestarts(int r) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, r, initNoise); }
-    public InversionConfig withInitNoise(double sigma) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, sigma); }
-    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow, restarts, initNoise); }
+    /** K lengths; an uneven spread keeps its first K counts (new lengths get one sample per chain) and the batch follows. */
+    public InversionConfig withMaxTokens(int k) {
+        if (lengthSamples.isEmpty()) return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples);
+        List<Integer> counts = new java.util.ArrayList<>(lengthSamples.subList(0, Math.min(k, lengthSamples.size())));
+        while (counts.size() < k) counts.add(chainsPerLength());
+        return new InversionConfig(k, steps, counts.stream().mapToInt(Integer::intValue).sum(), lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+    }
+    public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
+    /** A batch of b; a different total than an uneven spread's returns to the even spread. */
+    public InversionConfig withBatch(int b) {
+        List<Integer> counts = b == batch ? lengthSamples : List.of();
+        return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+    }
+    /** Samples a step per length (K counts; empty = even); the batch becomes their sum. */
+    public InversionConfig withLengthSamples(List<Integer> counts) {
+        int b = counts.isEmpty() ? batch : counts.stream().mapToInt(Integer::intValue).sum();
+        return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+    }
+    public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
+    public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
+    public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow, restarts, initNoise, lengthSamples); }
+    public InversionConfig withSeed(long s) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, s, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
+    public InversionConfig withInitToken(String w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, w, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
+    public InversionConfig withTimestepWindow(int w) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, w, restarts, initNoise, lengthSamples); }
+    public InversionConfig withRestarts(int r) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, r, initNoise, lengthSamples); }
+    public InversionConfig withInitNoise(double sigma) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, sigma, lengthSamples); }
+    public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
 
     /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
     public double lrAt(int step) {
@@ -160,13 +203,31 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
     }
 
     /**
-     * Chain (1..K·(R+1)) of batch sample i: contiguous, even blocks; the first batch % chains get one extra sample.
-     * Chains 1..R+1 are length 1's, the next R+1 length 2's, and so on; without restarts chain m is length m.
+     * Chain (1..K·(R+1)) of batch sample i: contiguous blocks of {@link #samplesOfChain} samples. Chains 1..R+1 are length
+     * 1's, the next R+1 length 2's, and so on; without restarts chain m is length m.
      */
     public int chainOfSample(int i) {
-        int chains = maxTokens * chainsPerLength(), base = batch / chains, extra = batch % chains;
-        int bigBlocks = extra * (base + 1);
-        return i < bigBlocks ? 1 + i / (base + 1) : 1 + extra + (i - bigBlocks) / base;
+        int[] size = samplesOfChain();
+        for (int q = 0, end = 0; q < size.length; q++) {
+            end += size[q];
+            if (i < end) return q + 1;
+        }
+        throw new IndexOutOfBoundsException("sample " + i + " of a batch of " + batch);
+    }
+
+    /**
+     * Samples a step of each chain, [K·(R+1)]: even over all chains (the first batch % chains get one extra), or with
+     * {@link #lengthSamples} each length's count even over its R + 1 chains (the first get the remainder).
+     */
+    public int[] samplesOfChain() {
+        int r = chainsPerLength(), chains = maxTokens * r;
+        int[] size = new int[chains];
+        for (int q = 0; q < chains; q++) {
+            int total = lengthSamples.isEmpty() ? batch : lengthSamples.get(q / r), among = lengthSamples.isEmpty() ? chains : r;
+            int index = lengthSamples.isEmpty() ? q : q % r;
+            size[q] = total / among + (index < total % among ? 1 : 0);
+        }
+        return size;
     }
 
     /** Length (1..K) of chain q (1-based). */

@@ -154,7 +154,7 @@ public final class MultiTokenInversion {
         Map<Integer, List<NDArray>> chainVectors = new LinkedHashMap<>();
         List<Double> losses = new ArrayList<>();
         int chains = config.chainsPerLength();
-        InversionConfig oneLength = config.withMaxTokens(1);                  // the joint layout over one length's chains
+        InversionConfig oneLength = config.withLengthSamples(List.of()).withMaxTokens(1);   // the whole batch over one length's chains
         try (NDManager work = out.newSubManager()) {
             NDArray z = encodeLatents(image, work);
             for (int m = 1; m <= config.maxTokens(); m++) {

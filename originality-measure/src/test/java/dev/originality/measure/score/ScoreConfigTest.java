@@ -26,7 +26,7 @@ class ScoreConfigTest {
         assertThat((Object) ScoreRun.resumeKey(ScoreConfig.thorough().withSamples(20).withSeed(21))).isEqualTo(study);   // the study ran at maxBatch 50
     }
 
-    /** Scores drawn before the timestep window, restarts and init noise existed keep their resume identity: each is written only when set. */
+    /** Scores drawn before the timestep window, restarts, init noise and length samples existed keep their resume identity: each is written only when set. */
     @Test
     void laterSearchSettingsAreInTheConfigJsonOnlyWhenSet() throws Exception {
         ScoreConfig cpu = ScoreConfig.cpu();
@@ -36,6 +36,10 @@ class ScoreConfigTest {
         assertThat(windowed).contains("\"timestepWindow\":10");
         assertThat(plain).doesNotContain("initNoise").doesNotContain("restarts");
         assertThat(ScoreFiles.JSON.writeValueAsString(cpu.withInversion(cpu.inversion().withInitNoise(0.5)))).contains("\"initNoise\":0.5");
+        ScoreConfig even = ScoreConfig.thorough();
+        assertThat(ScoreFiles.JSON.writeValueAsString(even)).doesNotContain("lengthSamples");
+        assertThat(ScoreFiles.JSON.writeValueAsString(even.withInversion(even.inversion().withLengthSamples(java.util.List.of(4, 4, 4, 4, 4)))))
+                .contains("\"lengthSamples\":[4,4,4,4,4]");
     }
 
     @Test
