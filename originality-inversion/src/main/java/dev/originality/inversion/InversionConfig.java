@@ -115,21 +115,23 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
     }
 
     /**
-     * This 2-core machine, under 2 minutes a score: K = 5, 800 steps at batch 6 (one sample per length a step, two for the
-     * one-token length), peak lr 1e-2 decayed by a cosine to 0. Chosen by measurement on the shipped model
-     * (studies/agreement): with one sample a step, a two-token chain found both elements of a contested common query in
-     * 7 of 10 chains at a peak of 1e-2 (and 2e-2) against 2 of 10 at 5e-3; 500 steps found 4 of 10. The sixth sample
-     * costs no time where the chains are split over two worker threads (3 + 3 samples against 3 + 2) and settles the
-     * one-token vector, on which a common verdict rests: on the ten common study queries six scored 1 against five at
-     * batch 5 (m1 of common/04-06: 1.0, 1.0, 0.8 against 0.7, 0.4, 0.5; studies/agreement/cpu-800x6), median 1 as
-     * the thorough study's, in 87-127 s a score.
+     * This 2-core machine, under 2 minutes a score: K = 5, 600 steps at batch 8 spread 4, 1, 1, 1, 1 over the lengths
+     * (four samples a step for the one-token length, on which a common verdict rests; one for each longer length; the
+     * two worker threads hold 4 + 4), peak lr 2e-2 decayed by a cosine to 0. Chosen by measurement on the shipped model
+     * (docs/results, "The one-token search gets four samples"): on ten fresh common queries (seed 1130) the earlier
+     * preset (800 steps at batch 6, two samples for m = 1, lr 1e-2) scored five at 1 (mean one-token rate 0.46), this one
+     * six (0.62); the one-token length alone reached 0.68 with four samples at 800 steps, 0.60 at 600 steps and lr 2e-2,
+     * 0.48 at 600 and 1e-2, and 800 steps of four samples do not fit in 2 minutes. The price is paid by the longer
+     * lengths, whose single-sample chains find both elements less often in 600 steps than in 800 (common/000004: m = 2
+     * 0.0 against 1.0), so a query that needs 2-3 tokens scores higher more often than under thorough.
      */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 800, 6, 1e-2, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0);
+        return new InversionConfig(5, 600, 8, 2e-2, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0,
+                List.of(4, 1, 1, 1, 1));
     }
 
     /**
-     * The Fig. 6 study's setting (the cpu preset until 2026-11-29), about 6 minutes a score here: K = 5, batch 20, 1000
+     * The Fig. 6 study's setting (the cpu preset until 2026-11-29, before 800 x 6 and then 600 x 8), about 6 minutes a score here: K = 5, batch 20, 1000
      * steps at lr 5e-3 decayed by a cosine to 0 (150-300 steps left the vectors short of the query's colours).
      */
     public static InversionConfig thorough() {
