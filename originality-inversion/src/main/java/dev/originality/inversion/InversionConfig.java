@@ -115,23 +115,23 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
     }
 
     /**
-     * This 2-core machine, under 2 minutes a score: K = 5, 600 steps at batch 8 spread 4, 1, 1, 1, 1 over the lengths
-     * (four samples a step for the one-token length, on which a common verdict rests; one for each longer length; the
-     * two worker threads hold 4 + 4), peak lr 2e-2 decayed by a cosine to 0. Chosen by measurement on the shipped model
-     * (docs/results, "The one-token search gets four samples"): on ten fresh common queries (seed 1130) the earlier
-     * preset (800 steps at batch 6, two samples for m = 1, lr 1e-2) scored five at 1 (mean one-token rate 0.46), this one
-     * six (0.62); the one-token length alone reached 0.68 with four samples at 800 steps, 0.60 at 600 steps and lr 2e-2,
-     * 0.48 at 600 and 1e-2, and 800 steps of four samples do not fit in 2 minutes. The price is paid by the longer
-     * lengths, whose single-sample chains find both elements less often in 600 steps than in 800 (common/000004: m = 2
-     * 0.0 against 1.0), so a query that needs 2-3 tokens scores higher more often than under thorough.
+     * This 2-core machine, under 2 minutes a score: K = 5, 800 steps at batch 6 (one sample per length a step, two for the
+     * one-token length), peak lr 1e-2 decayed by a cosine to 0. Chosen by measurement on the shipped model
+     * (studies/agreement): with one sample a step, a two-token chain found both elements of a contested common query in
+     * 7 of 10 chains at a peak of 1e-2 (and 2e-2) against 2 of 10 at 5e-3; 500 steps found 4 of 10. The sixth sample
+     * costs no time where the chains are split over two worker threads (3 + 3 samples against 3 + 2) and settles the
+     * one-token vector, on which a common verdict rests: on the ten common study queries six scored 1 against five at
+     * batch 5 (m1 of common/04-06: 1.0, 1.0, 0.8 against 0.7, 0.4, 0.5; studies/agreement/cpu-800x6), median 1 as
+     * the thorough study's, in 87-127 s a score. Tried and not taken (session 15): 600 steps at batch 8 spread
+     * 4, 1, 1, 1, 1 and lr 2e-2 — six common queries at 1 of ten fresh ones, but five of the study's ten, whose two-
+     * and three-token searches it lost (02, 03: 3 against 2); docs/results, "The one-token search gets four samples".
      */
     public static InversionConfig cpu() {
-        return new InversionConfig(5, 600, 8, 2e-2, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0,
-                List.of(4, 1, 1, 1, 1));
+        return new InversionConfig(5, 800, 6, 1e-2, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0);
     }
 
     /**
-     * The Fig. 6 study's setting (the cpu preset until 2026-11-29, before 800 x 6 and then 600 x 8), about 6 minutes a score here: K = 5, batch 20, 1000
+     * The Fig. 6 study's setting (the cpu preset until 2026-11-29), about 6 minutes a score here: K = 5, batch 20, 1000
      * steps at lr 5e-3 decayed by a cosine to 0 (150-300 steps left the vectors short of the query's colours).
      */
     public static InversionConfig thorough() {
@@ -165,24 +165,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         return restarts + 1;
     }
 
-    /** K lengths; an uneven spread keeps its first K counts (new lengths get one sample per chain) and the batch follows. */
-    public InversionConfig withMaxTokens(int k) {
-        if (lengthSamples.isEmpty()) return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples);
-        List<Integer> counts = new java.util.ArrayList<>(lengthSamples.subList(0, Math.min(k, lengthSamples.size())));
-        while (counts.size() < k) counts.add(chainsPerLength());
-        return new InversionConfig(k, steps, counts.stream().mapToInt(Integer::intValue).sum(), lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
-    }
     public InversionConfig withSteps(int s) { return new InversionConfig(maxTokens, s, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
-    /** A batch of b; a different total than an uneven spread's returns to the even spread. */
-    public InversionConfig withBatch(int b) {
-        List<Integer> counts = b == batch ? lengthSamples : List.of();
-        return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
-    }
-    /** Samples a step per length (K counts; empty = even); the batch becomes their sum. */
-    public InversionConfig withLengthSamples(List<Integer> counts) {
-        int b = counts.isEmpty() ? batch : counts.stream().mapToInt(Integer::intValue).sum();
-        return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
-    }
     public InversionConfig withLr(double l) { return new InversionConfig(maxTokens, steps, batch, l, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
     public InversionConfig withLrSchedule(String x) { return new InversionConfig(maxTokens, steps, batch, lr, x, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
     public InversionConfig withMicroBatch(int n) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, n, timestepWindow, restarts, initNoise, lengthSamples); }
@@ -192,6 +175,26 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
     public InversionConfig withRestarts(int r) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, r, initNoise, lengthSamples); }
     public InversionConfig withInitNoise(double sigma) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, sigma, lengthSamples); }
     public InversionConfig withTemplates(List<String> t) { return new InversionConfig(maxTokens, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, t, microBatch, timestepWindow, restarts, initNoise, lengthSamples); }
+
+    /** K lengths; an uneven spread keeps its first K counts (new lengths get one sample per chain) and the batch follows. */
+    public InversionConfig withMaxTokens(int k) {
+        if (lengthSamples.isEmpty()) return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples);
+        List<Integer> counts = new java.util.ArrayList<>(lengthSamples.subList(0, Math.min(k, lengthSamples.size())));
+        while (counts.size() < k) counts.add(chainsPerLength());
+        return new InversionConfig(k, steps, counts.stream().mapToInt(Integer::intValue).sum(), lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+    }
+
+    /** A batch of b; a different total than an uneven spread's returns to the even spread. */
+    public InversionConfig withBatch(int b) {
+        List<Integer> counts = b == batch ? lengthSamples : List.of();
+        return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+    }
+
+    /** Samples a step per length (K counts; empty = even); the batch becomes their sum. */
+    public InversionConfig withLengthSamples(List<Integer> counts) {
+        int b = counts.isEmpty() ? batch : counts.stream().mapToInt(Integer::intValue).sum();
+        return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+    }
 
     /** The learning rate of step 0..steps−1 under {@link #lrSchedule}. */
     public double lrAt(int step) {

@@ -50,8 +50,7 @@ class InversionConfigTest {
         assertThat(uneven.withMaxTokens(6).lengthSamples()).containsExactly(4, 1, 1, 1, 1, 1);
         assertThat(uneven.withBatch(8).lengthSamples()).containsExactly(4, 1, 1, 1, 1);
         assertThat(uneven.withBatch(10).lengthSamples()).isEmpty();          // another total: the even spread again
-        assertThat(InversionConfig.thorough().withBatch(6).samplesOfChain()).containsExactly(2, 1, 1, 1, 1);
-        assertThat(InversionConfig.cpu().samplesOfChain()).containsExactly(4, 1, 1, 1, 1);
+        assertThat(InversionConfig.cpu().samplesOfChain()).containsExactly(2, 1, 1, 1, 1);
     }
 
     @Test

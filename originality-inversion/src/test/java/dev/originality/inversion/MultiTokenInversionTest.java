@@ -96,7 +96,7 @@ class MultiTokenInversionTest {
     /** Whole chains to the least-loaded worker, largest first: K = 5 at batch 6 splits 3 + 3, and never more groups than chains. */
     @Test
     void workersGetWholeChainsBalancedBySamples() {
-        var cpu = InversionConfig.thorough().withBatch(6);                      // batch 6 over K = 5: length 1 gets two samples
+        var cpu = InversionConfig.cpu();                                        // batch 6 over K = 5: length 1 gets two samples
         int[] chainOfSample = java.util.stream.IntStream.range(0, cpu.batch()).map(cpu::chainOfSample).toArray();
         assertThat(chainOfSample).containsExactly(1, 1, 2, 3, 4, 5);
         assertThat(ChainWorkers.groups(chainOfSample, 2)).isDeepEqualTo(new int[][] {{0, 1, 4}, {2, 3, 5}});

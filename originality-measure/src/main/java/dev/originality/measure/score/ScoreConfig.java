@@ -58,8 +58,7 @@ public record ScoreConfig(InversionConfig inversion, int samples, double thresho
     }
 
     /**
-     * This machine, about 2 minutes a score: the cpu inversion (600 steps x batch 8 spread 4, 1, 1, 1, 1, cosine lr from
-     * 2e-2), 10 samples x 25
+     * This machine, about 2 minutes a score: the cpu inversion (800 steps x batch 5, cosine lr from 1e-2), 10 samples x 25
      * DDIM steps at guidance 7.5 per length (the caption itself reconstructs a common query at 16/20 with 25 steps, 13/20
      * with 10).
      */
