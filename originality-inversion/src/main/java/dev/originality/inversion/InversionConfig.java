@@ -123,8 +123,9 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
      * one-token vector, on which a common verdict rests: on the ten common study queries six scored 1 against five at
      * batch 5 (m1 of common/04-06: 1.0, 1.0, 0.8 against 0.7, 0.4, 0.5; studies/agreement/cpu-800x6), median 1 as
      * the thorough study's, in 87-127 s a score. Tried and not taken (session 15): 600 steps at batch 8 spread
-     * 4, 1, 1, 1, 1 and lr 2e-2 — six common queries at 1 of ten fresh ones, but five of the study's ten, whose two-
-     * and three-token searches it lost (02, 03: 3 against 2); docs/results, "The one-token search gets four samples".
+     * 4, 1, 1, 1, 1 and lr 2e-2 — one more common query at 1 in ten at equal seeds (fresh 6 vs 5, study 7 vs 6), five
+     * with another seed, some two- and three-token searches lost: inside the seed noise; docs/results, "The one-token
+     * search gets four samples".
      */
     public static InversionConfig cpu() {
         return new InversionConfig(5, 800, 6, 1e-2, "cosine", 1e-2, 0, SHAPES_INIT_TOKEN, Templates.SYNTHETIC, 0, 0, 0, 0);
