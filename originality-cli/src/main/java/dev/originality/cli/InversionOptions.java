@@ -41,11 +41,11 @@ final class InversionOptions {
         if (steps != null) c = c.withSteps(steps);
         if (batch != null) c = c.withBatch(batch);
         if (lengthSamples != null) {
-            if (batch != null && batch != lengthSamples.stream().mapToInt(Integer::intValue).sum()) {
+            c = c.withLengthSamples(lengthSamples);                 // the batch becomes their sum
+            if (batch != null && batch != c.batch()) {
                 throw new IllegalArgumentException("--batch " + batch + " disagrees with --length-samples " + lengthSamples
                         + ", whose sum is the batch: give one of them");
             }
-            c = c.withLengthSamples(lengthSamples);
         }
         if (lr != null) c = c.withLr(lr);
         if (lrSchedule != null) c = c.withLrSchedule(lrSchedule);

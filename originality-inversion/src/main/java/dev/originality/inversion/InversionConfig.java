@@ -85,15 +85,15 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
                 throw new IllegalArgumentException("length samples: expected one count per length (" + maxTokens + "), found "
                         + lengthSamples.size() + " " + lengthSamples);
             }
-            int sum = 0;
             for (int n : lengthSamples) {
                 if (n < restarts + 1) {
                     throw new IllegalArgumentException("length samples: every length needs at least one sample per chain (" + (restarts + 1)
                             + "), found " + lengthSamples);
                 }
-                sum += n;
             }
-            if (sum != batch) throw new IllegalArgumentException("length samples " + lengthSamples + " add up to " + sum + ", not the batch " + batch);
+            if (sum(lengthSamples) != batch) {
+                throw new IllegalArgumentException("length samples " + lengthSamples + " add up to " + sum(lengthSamples) + ", not the batch " + batch);
+            }
         }
         templates = List.copyOf(templates);
         if (templates.isEmpty()) throw new IllegalArgumentException("templates must not be empty");
@@ -182,7 +182,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
         if (lengthSamples.isEmpty()) return new InversionConfig(k, steps, batch, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, lengthSamples);
         List<Integer> counts = new java.util.ArrayList<>(lengthSamples.subList(0, Math.min(k, lengthSamples.size())));
         while (counts.size() < k) counts.add(chainsPerLength());
-        return new InversionConfig(k, steps, counts.stream().mapToInt(Integer::intValue).sum(), lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
+        return new InversionConfig(k, steps, sum(counts), lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
     }
 
     /** A batch of b; a different total than an uneven spread's returns to the even spread. */
@@ -193,7 +193,7 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
 
     /** Samples a step per length (K counts; empty = even); the batch becomes their sum. */
     public InversionConfig withLengthSamples(List<Integer> counts) {
-        int b = counts.isEmpty() ? batch : counts.stream().mapToInt(Integer::intValue).sum();
+        int b = counts.isEmpty() ? batch : sum(counts);
         return new InversionConfig(maxTokens, steps, b, lr, lrSchedule, weightDecay, seed, initToken, templates, microBatch, timestepWindow, restarts, initNoise, counts);
     }
 
@@ -226,14 +226,18 @@ public record InversionConfig(int maxTokens, int steps, int batch, double lr, St
      * {@link #lengthSamples} each length's count even over its R + 1 chains (the first get the remainder).
      */
     public int[] samplesOfChain() {
-        int r = chainsPerLength(), chains = maxTokens * r;
+        List<Integer> counts = lengthSamples.isEmpty() ? List.of(batch) : lengthSamples;   // each split evenly over its chains
+        int chains = maxTokens * chainsPerLength(), among = chains / counts.size();
         int[] size = new int[chains];
         for (int q = 0; q < chains; q++) {
-            int total = lengthSamples.isEmpty() ? batch : lengthSamples.get(q / r), among = lengthSamples.isEmpty() ? chains : r;
-            int index = lengthSamples.isEmpty() ? q : q % r;
-            size[q] = total / among + (index < total % among ? 1 : 0);
+            int total = counts.get(q / among);
+            size[q] = total / among + (q % among < total % among ? 1 : 0);
         }
         return size;
+    }
+
+    private static int sum(List<Integer> counts) {
+        return counts.stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Length (1..K) of chain q (1-based). */
